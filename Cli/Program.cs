@@ -1,0 +1,3 @@
+using OrleansStt.Cli;
+
+return await SttCommand.RunAsync(args);

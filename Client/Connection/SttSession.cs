@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace OrleansStt.Client;
+
+/// <summary>
+/// One <c>/v1/listen</c> session over a <see cref="ClientWebSocket"/>. Sends may come from any
+/// thread (they are serialized); <see cref="ReadAllAsync"/> must have a single reader.
+/// </summary>
+public sealed class SttSession : IAsyncDisposable
+{
+    private const int MaxMessageBytes = 1 << 20;
+
+    private static readonly byte[] Finalize = Encoding.UTF8.GetBytes("""{"type":"finalize"}""");
+    private static readonly byte[] CloseStream = Encoding.UTF8.GetBytes("""{"type":"close_stream"}""");
+    private static readonly byte[] Keepalive = Encoding.UTF8.GetBytes("""{"type":"keepalive"}""");
+
+    // Shared so thousands of sessions reuse one handler; each upgraded connection leaves the pool anyway.
+    private static readonly SocketsHttpHandler SharedHandler = new()
+    {
+        PooledConnectionLifetime = TimeSpan.Zero,
+        UseCookies = false,
+    };
+
+    private readonly ClientWebSocket _socket;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private byte[] _receiveBuffer = new byte[4096];
+
+    private SttSession(ClientWebSocket socket, SttConnectOptions options)
+    {
+        _socket = socket;
+        Options = options;
+        Latency = new LatencyTracker(options.EffectiveSampleRate);
+    }
+
+    public SttConnectOptions Options { get; }
+
+    /// <summary>Every <see cref="SendAudioAsync"/> is recorded here, ready to measure results against.</summary>
+    public LatencyTracker Latency { get; }
+
+    public WebSocketState State => _socket.State;
+
+    /// <summary>Set once the edge's close frame has been received.</summary>
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public string? CloseStatusDescription => _socket.CloseStatusDescription;
+
+    /// <exception cref="SttRejectedException">The edge answered the upgrade with an HTTP error.</exception>
+    public static async Task<SttSession> ConnectAsync(SttConnectOptions options, CancellationToken cancellationToken = default)
+    {
+        var socket = new ClientWebSocket();
+        try
+        {
+            if (options.ApiKey is { } apiKey)
+            {
+                socket.Options.SetRequestHeader("Authorization", $"Bearer {apiKey}");
+            }
+
+            var capture = new UpgradeResponseCapture(SharedHandler);
+            using var invoker = new HttpMessageInvoker(capture, disposeHandler: false);
+            try
+            {
+                await socket.ConnectAsync(options.BuildUri(), invoker, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebSocketException) when (capture.Rejection is { } rejection)
+            {
+                throw rejection;
+            }
+
+            return new SttSession(socket, options);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends one binary frame and records its send time in <see cref="Latency"/>.</summary>
+    public async Task SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Taken before the send: time spent waiting for the socket is part of what the user waits for.
+            Latency.RecordSent(audio.Length, Stopwatch.GetTimestamp());
+            await _socket.SendAsync(audio, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    public Task SendFinalizeAsync(CancellationToken cancellationToken = default) => SendUtf8Async(Finalize, cancellationToken);
+
+    public Task SendCloseStreamAsync(CancellationToken cancellationToken = default) => SendUtf8Async(CloseStream, cancellationToken);
+
+    public Task SendKeepaliveAsync(CancellationToken cancellationToken = default) => SendUtf8Async(Keepalive, cancellationToken);
+
+    /// <summary>Sends <paramref name="raw"/> as one text frame, unchecked (for malformed-input tests).</summary>
+    public Task SendTextAsync(string raw, CancellationToken cancellationToken = default) =>
+        SendUtf8Async(Encoding.UTF8.GetBytes(raw), cancellationToken);
+
+    /// <summary>
+    /// Yields every message until the edge closes the socket with a close frame (then
+    /// <see cref="CloseStatus"/> is set and the close is acknowledged). A connection that breaks
+    /// without a close frame throws <see cref="WebSocketException"/>; a frame that breaks the
+    /// protocol throws <see cref="SttProtocolException"/>.
+    /// </summary>
+    public async IAsyncEnumerable<ServerMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var length = 0;
+        while (true)
+        {
+            if (length == _receiveBuffer.Length)
+            {
+                if (length >= MaxMessageBytes)
+                {
+                    throw new SttProtocolException($"The edge sent a message over {MaxMessageBytes} bytes.", Encoding.UTF8.GetString(_receiveBuffer));
+                }
+
+                Array.Resize(ref _receiveBuffer, length * 2);
+            }
+
+            var result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            var arrival = Stopwatch.GetTimestamp();
+            switch (result.MessageType)
+            {
+                case WebSocketMessageType.Close:
+                    await AcknowledgeCloseAsync().ConfigureAwait(false);
+                    yield break;
+                case WebSocketMessageType.Binary:
+                    throw new SttProtocolException("The edge sent a binary frame; §1.2 has text frames only.", $"<{result.Count} binary bytes>");
+            }
+
+            length += result.Count;
+            if (result.EndOfMessage)
+            {
+                var message = ServerMessageParser.Parse(_receiveBuffer.AsSpan(0, length), arrival);
+                length = 0;
+                yield return message;
+            }
+        }
+    }
+
+    /// <summary>Drops the connection without a close frame, as a client that vanishes would.</summary>
+    public void Abort() => _socket.Abort();
+
+    /// <summary>Closes politely (1000) if the socket is still open, then releases it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // Already broken or unresponsive: disposing aborts it, which is all that is left to do.
+            }
+        }
+
+        // The send lock is left undisposed: a send racing this dispose must fail on the socket, not on the lock.
+        _socket.Dispose();
+    }
+
+    private async Task SendUtf8Async(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task AcknowledgeCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseReceived)
+        {
+            return;
+        }
+
+        // Bounded: a send stuck behind a dead peer must not keep the reader from finishing.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The edge may drop the connection right after its close frame; the close status is already known.
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+}

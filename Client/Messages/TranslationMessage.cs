@@ -1,0 +1,7 @@
+namespace OrleansStt.Client;
+
+public sealed record TranslationMessage(bool IsFinal, string Language, string SourceLanguage, string Text, long StartMs, long EndMs)
+    : ResultMessage(IsFinal, Language, Text, StartMs, EndMs)
+{
+    public override string Type => "translation";
+}

@@ -1,0 +1,25 @@
+namespace OrleansStt.EdgeHost.Configuration;
+
+/// <summary>The <c>Stt:Edge</c> section: what an edge accepts from clients.</summary>
+public sealed class EdgeOptions
+{
+    public const string Section = "Stt:Edge";
+
+    /// <summary>Accepted API keys (<c>Authorization: Bearer</c> or <c>access_token</c>); empty admits everyone.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
+    /// <summary>Largest binary audio frame; a larger one ends the session with <c>payload_too_large</c> (1009).</summary>
+    public int MaxAudioFrameBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Largest JSON control frame; a larger one is treated like an oversize audio frame.</summary>
+    public int MaxControlFrameBytes { get; set; } = 4 * 1024;
+
+    /// <summary>Most languages one session may ask <c>translate</c> for.</summary>
+    public int MaxTranslations { get; set; } = 8;
+
+    /// <summary>Messages queued for a client that reads too slowly before the edge drops its socket.</summary>
+    public int OutputQueueLimit { get; set; } = 4096;
+
+    /// <summary>How long the edge waits for the client's close frame after sending its own.</summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

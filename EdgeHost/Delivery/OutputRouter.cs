@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Orleans.Streams;
+using OrleansStt.EdgeHost.Listen;
+using OrleansStt.Grains.Interfaces.Delivery;
+
+namespace OrleansStt.EdgeHost.Delivery;
+
+/// <summary>
+/// Subscribes to this edge's delivery stream and hands each message to its session's socket.
+/// Started after the Orleans client or co-hosted silo, stopped before them.
+/// </summary>
+public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity edge, ILogger<OutputRouter> logger)
+    : IHostedService, IAsyncObserver<OutputBatch>
+{
+    private readonly ConcurrentDictionary<string, ClientConnection> _connections = new(StringComparer.Ordinal);
+    private StreamSubscriptionHandle<OutputBatch>? _subscription;
+
+    public int Count => _connections.Count;
+
+    public void Register(string sessionId, ClientConnection connection) => _connections[sessionId] = connection;
+
+    public void Unregister(string sessionId) => _connections.TryRemove(sessionId, out _);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var stream = cluster.GetStreamProvider(DeliveryStreams.ProviderName).GetStream<OutputBatch>(DeliveryStreams.ForEdge(edge.Id));
+        _subscription = await stream.SubscribeAsync(this);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_subscription is not null)
+        {
+            await _subscription.UnsubscribeAsync();
+        }
+    }
+
+    public Task OnNextAsync(OutputBatch batch, StreamSequenceToken? token = null)
+    {
+        foreach (var output in batch.Items)
+        {
+            if (_connections.TryGetValue(output.SessionId, out var connection))
+            {
+                connection.Deliver(output);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(logger, ex, edge.Id);
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The delivery stream of edge {EdgeId} failed")]
+    private static partial void LogStreamError(ILogger logger, Exception exception, string edgeId);
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
+using OrleansStt.EdgeHost.Configuration;
+using OrleansStt.EdgeHost.Delivery;
+using OrleansStt.EdgeHost.Embedded;
+using OrleansStt.EdgeHost.Listen;
+using OrleansStt.Grains.Hosting;
+
+namespace OrleansStt.EdgeHost.Hosting;
+
+/// <summary>
+/// One binary, two shapes: with <c>Orleans:Redis</c> the edge is a thin cluster client; without
+/// it the edge hosts its own silo (localhost clustering) and, when no GPU servers are
+/// configured, simulated ones, so that one command gives a working gateway.
+/// </summary>
+public static class GatewayHosting
+{
+    public static async Task AddGatewayAsync(this WebApplicationBuilder builder)
+    {
+        var cluster = ClusterSettings.From(builder.Configuration);
+        builder.Services.AddSingleton(EdgeIdentity.CreateUnique());
+        builder.Services.AddOptions<EdgeOptions>().Bind(builder.Configuration.GetSection(EdgeOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
+
+        if (cluster.UsesRedis)
+        {
+            builder.UseOrleansClient(client => client.AddOrleansStt(builder.Configuration));
+        }
+        else
+        {
+            await AddSimulatedFleetWhenNoBackendsAsync(builder);
+            builder.UseOrleans(silo => silo.AddOrleansStt(builder.Configuration));
+        }
+
+        // Registered after Orleans so that it starts after the client or silo and stops before it.
+        builder.Services.AddSingleton<OutputRouter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OutputRouter>());
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.UseWebSockets();
+        app.MapListen();
+        app.MapGet("/healthz", (EdgeIdentity edge, OutputRouter router) =>
+            TypedResults.Json(new EdgeHealth("ok", edge.Id, router.Count), EdgeJsonContext.Default.EdgeHealth));
+
+        if (!ClusterSettings.From(app.Configuration).UsesRedis)
+        {
+            app.MapOrleansDashboard("/dashboard");
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
+        return app;
+    }
+
+    private static async Task AddSimulatedFleetWhenNoBackendsAsync(WebApplicationBuilder builder)
+    {
+        if (builder.Configuration.GetSection("Stt:Backends").GetChildren().Any())
+        {
+            return;
+        }
+
+        var options = builder.Configuration.GetSection(SimulatedFleetOptions.Section).Get<SimulatedFleetOptions>() ?? new SimulatedFleetOptions();
+        var fleet = await SimulatedFleet.StartAsync(options);
+        builder.Services.AddSingleton(fleet);
+        builder.Configuration.AddInMemoryCollection(fleet.AsBackendConfiguration(options.Capacity));
+    }
+
+    private static void PrintBanner(WebApplication app)
+    {
+        var embedded = !ClusterSettings.From(app.Configuration).UsesRedis;
+        foreach (var url in app.Urls)
+        {
+            var ws = url.Replace("http://", "ws://", StringComparison.Ordinal).Replace("https://", "wss://", StringComparison.Ordinal);
+            Console.WriteLine($"OrleansStt gateway: connect to {ws}/v1/listen");
+            if (embedded)
+            {
+                Console.WriteLine($"Orleans Dashboard:  {url}/dashboard");
+            }
+        }
+
+        if (app.Services.GetService<SimulatedFleet>() is { } fleet)
+        {
+            Console.WriteLine($"GPU servers:        {fleet.Servers.Count} simulated in-process ({string.Join(", ", fleet.Servers.Select(s => s.StreamUri))})");
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using OrleansStt.EdgeHost.Configuration;
+using OrleansStt.Grains.Interfaces.Delivery;
+using OrleansStt.Grains.Interfaces.Protocol;
+using OrleansStt.Grains.Interfaces.Sessions;
+
+namespace OrleansStt.EdgeHost.Listen;
+
+/// <summary>
+/// One client socket: a reader that forwards frames to the session grain, and a writer that
+/// sends whatever the grain published. The grain decides every message and when the socket
+/// closes; this class only moves bytes and refuses what is malformed or too large.
+/// </summary>
+public sealed partial class ClientConnection
+{
+    private readonly WebSocket _socket;
+    private readonly ISessionGrain _session;
+    private readonly EdgeOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<SessionOutput> _output;
+    private readonly CancellationTokenSource _writerStop = new();
+    private long _lastSeq;
+
+    // Set once the writer has sent the session's last message and a close frame.
+    private volatile bool _closedByGateway;
+
+    public ClientConnection(WebSocket socket, ISessionGrain session, EdgeOptions options, ILogger logger)
+    {
+        _socket = socket;
+        _session = session;
+        _options = options;
+        _logger = logger;
+        _output = Channel.CreateBounded<SessionOutput>(new BoundedChannelOptions(options.OutputQueueLimit)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Called by the router for every message of this session, in order.</summary>
+    public void Deliver(SessionOutput output)
+    {
+        if (!_output.Writer.TryWrite(output))
+        {
+            // The client reads slower than its results arrive; keeping up would need unbounded memory.
+            LogSlowClient(_logger, output.SessionId, _options.OutputQueueLimit);
+            _socket.Abort();
+        }
+    }
+
+    public async Task RunAsync(SessionRequest request, CancellationToken stopping)
+    {
+        var writer = WriteAsync();
+        var clientGone = false;
+        try
+        {
+            clientGone = await _session.Open(request) == OpenOutcome.Opened && await ReadAsync(stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogGrainFailed(_logger, ex);
+            Deliver(new SessionOutput("", new ErrorMessage(ErrorCodes.Internal, "The gateway failed to serve this session."), CloseStatus.InternalError));
+        }
+
+        if (clientGone)
+        {
+            await AbandonAsync();
+            await _writerStop.CancelAsync();
+        }
+        else
+        {
+            // The session's last message is on its way; the writer closes the socket after it.
+            _writerStop.CancelAfter(_options.CloseTimeout);
+        }
+
+        await writer;
+        await FinishCloseHandshakeAsync();
+    }
+
+    /// <summary>Forwards client frames until the socket ends; true when the client went away on its own.</summary>
+    private async Task<bool> ReadAsync(CancellationToken stopping)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.MaxAudioFrameBytes, _options.MaxControlFrameBytes) + 1);
+        var closeStreamSent = false;
+        try
+        {
+            while (!_closedByGateway)
+            {
+                var frame = await ReceiveFrameAsync(buffer, stopping);
+                switch (frame.Type)
+                {
+                    case WebSocketMessageType.Close:
+                        return !_closedByGateway;
+                    case var _ when frame.TooLarge:
+                        await _session.RejectInput(new InputRejection(
+                            ErrorCodes.PayloadTooLarge,
+                            $"A {(frame.Type == WebSocketMessageType.Binary ? "binary" : "text")} frame exceeded {Limit(frame.Type)} bytes.",
+                            EndsSession: true));
+                        return false;
+                    case WebSocketMessageType.Binary when !closeStreamSent:
+                        await _session.SendAudio(new AudioChunk(buffer.AsSpan(0, frame.Length).ToArray()));
+                        break;
+                    case WebSocketMessageType.Text:
+                        closeStreamSent |= await OnCommandAsync(buffer.AsSpan(0, frame.Length).ToArray());
+                        break;
+                }
+            }
+
+            return false;
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // The client vanished, or this edge is stopping.
+            return !_closedByGateway;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Handles one control frame; true when it was <c>close_stream</c>.</summary>
+    private async Task<bool> OnCommandAsync(byte[] json)
+    {
+        ClientCommand? command;
+        try
+        {
+            command = JsonSerializer.Deserialize(json, EdgeJsonContext.Default.ClientCommand);
+        }
+        catch (JsonException ex)
+        {
+            await _session.RejectInput(new InputRejection(ErrorCodes.BadRequest, $"The text frame is not a JSON object: {ex.Message}", EndsSession: false));
+            return false;
+        }
+
+        switch (command?.Type)
+        {
+            case null:
+                await _session.RejectInput(new InputRejection(ErrorCodes.BadRequest, "The JSON message has no \"type\".", EndsSession: false));
+                return false;
+            case "finalize":
+                await _session.FinalizeUtterance();
+                return false;
+            case "close_stream":
+                await _session.CloseStream();
+                return true;
+            case "keepalive":
+                await _session.Keepalive();
+                return false;
+            default:
+                return false; // Unknown types are ignored (PROTOCOL: readers ignore unknown types).
+        }
+    }
+
+    private async Task<ReceivedFrame> ReceiveFrameAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        while (true)
+        {
+            var received = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                return new ReceivedFrame(WebSocketMessageType.Close, 0, TooLarge: false);
+            }
+
+            length += received.Count;
+            if (length > Limit(received.MessageType) || (!received.EndOfMessage && length == buffer.Length))
+            {
+                return new ReceivedFrame(received.MessageType, length, TooLarge: true);
+            }
+
+            if (received.EndOfMessage)
+            {
+                return new ReceivedFrame(received.MessageType, length, TooLarge: false);
+            }
+        }
+    }
+
+    private int Limit(WebSocketMessageType type) =>
+        type == WebSocketMessageType.Binary ? _options.MaxAudioFrameBytes : _options.MaxControlFrameBytes;
+
+    private async Task WriteAsync()
+    {
+        var json = new ArrayBufferWriter<byte>(512);
+        await using var writer = new Utf8JsonWriter(json);
+        try
+        {
+            await foreach (var output in _output.Reader.ReadAllAsync(_writerStop.Token))
+            {
+                // Only the edge's own "internal" error arrives without a seq; it is always the last message.
+                var message = output.Message.Seq == 0 ? output.Message with { Seq = _lastSeq + 1 } : output.Message;
+                _lastSeq = message.Seq;
+
+                json.ResetWrittenCount();
+                writer.Reset(json);
+                JsonSerializer.Serialize(writer, message, ClientMessageJsonContext.Default.ClientMessage);
+                await _socket.SendAsync(json.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, _writerStop.Token);
+
+                if (output.CloseStatus is { } status)
+                {
+                    _closedByGateway = true;
+                    await _socket.CloseOutputAsync((WebSocketCloseStatus)status, CloseDescription(message), _writerStop.Token);
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // The socket is gone; the reader notices the same and abandons the session.
+        }
+    }
+
+    private static string CloseDescription(ClientMessage message) => message switch
+    {
+        ErrorMessage error => error.Code,
+        ClosedMessage closed => closed.Reason,
+        _ => "",
+    };
+
+    private async Task AbandonAsync()
+    {
+        try
+        {
+            await _session.Abandon();
+        }
+        catch (Exception ex)
+        {
+            // The grain also ends itself by its idle timeout.
+            LogGrainFailed(_logger, ex);
+        }
+    }
+
+    private async Task FinishCloseHandshakeAsync()
+    {
+        _output.Writer.TryComplete();
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived && !_closedByGateway)
+        {
+            using var deadline = new CancellationTokenSource(_options.CloseTimeout);
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "going_away", deadline.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                // Nothing more to tell a client that is gone.
+            }
+        }
+
+        if (_socket.State == WebSocketState.CloseSent)
+        {
+            // Give the client a moment to answer our close frame before the connection is dropped.
+            var buffer = new byte[256];
+            using var deadline = new CancellationTokenSource(_options.CloseTimeout);
+            try
+            {
+                while (_socket.State == WebSocketState.CloseSent)
+                {
+                    await _socket.ReceiveAsync(buffer, deadline.Token);
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                // Dropped without a reply; the connection is closed either way.
+            }
+        }
+    }
+
+    private readonly record struct ReceivedFrame(WebSocketMessageType Type, int Length, bool TooLarge);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping the socket of session {SessionId}: more than {Limit} messages waited for a slow client")]
+    private static partial void LogSlowClient(ILogger logger, string sessionId, int limit);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A session grain call failed")]
+    private static partial void LogGrainFailed(ILogger logger, Exception exception);
+}

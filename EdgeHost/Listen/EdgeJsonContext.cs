@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace OrleansStt.EdgeHost.Listen;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(ClientCommand))]
+[JsonSerializable(typeof(Refusal))]
+[JsonSerializable(typeof(EdgeHealth))]
+internal sealed partial class EdgeJsonContext : JsonSerializerContext;

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using OrleansStt.EdgeHost.Configuration;
+using OrleansStt.EdgeHost.Delivery;
+using OrleansStt.Grains.Interfaces.Protocol;
+using OrleansStt.Grains.Interfaces.Sessions;
+
+namespace OrleansStt.EdgeHost.Listen;
+
+/// <summary><c>/v1/listen</c> (PROTOCOL §1): refuses bad upgrades with HTTP + JSON, then runs the socket.</summary>
+public static class ListenEndpoint
+{
+    public static IEndpointConventionBuilder MapListen(this IEndpointRouteBuilder endpoints) =>
+        endpoints.Map("/v1/listen", ListenAsync);
+
+    private static async Task ListenAsync(
+        HttpContext context,
+        IClusterClient cluster,
+        EdgeIdentity edge,
+        OutputRouter router,
+        IOptions<EdgeOptions> options,
+        IHostApplicationLifetime lifetime,
+        ILogger<ClientConnection> logger)
+    {
+        if (!ApiKeys.Admits(context.Request, options.Value.ApiKeys))
+        {
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
+                "A valid API key is required: 'Authorization: Bearer KEY' or '?access_token=KEY'.");
+            return;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, "/v1/listen expects a WebSocket upgrade.");
+            return;
+        }
+
+        if (!ListenQuery.TryParse(context.Request.Query, edge.Id, options.Value, out var request, out var problem))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, problem);
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var sessionId = Guid.NewGuid().ToString("N");
+        var connection = new ClientConnection(socket, cluster.GetGrain<ISessionGrain>(sessionId), options.Value, logger);
+        router.Register(sessionId, connection);
+        try
+        {
+            await connection.RunAsync(request, lifetime.ApplicationStopping);
+        }
+        finally
+        {
+            router.Unregister(sessionId);
+        }
+    }
+
+    private static Task RefuseAsync(HttpContext context, int status, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new Refusal(code, message), EdgeJsonContext.Default.Refusal);
+    }
+}

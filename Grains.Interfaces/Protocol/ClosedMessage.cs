@@ -1,0 +1,4 @@
+namespace OrleansStt.Grains.Interfaces.Protocol;
+
+[GenerateSerializer, Immutable, Alias("stt.closed")]
+public sealed record ClosedMessage([property: Id(0)] string Reason) : ClientMessage;

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace OrleansStt.Grains.Backends;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(BackendStart))]
+[JsonSerializable(typeof(BackendResult))]
+internal sealed partial class BackendJsonContext : JsonSerializerContext;

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Configuration;
+
+namespace OrleansStt.Grains.Configuration;
+
+/// <summary>How results travel back to edges on Orleans memory streams (measured in docs/delivery.md).</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>How often stream pulling agents look for new results: the floor of delivery latency.</summary>
+    public TimeSpan PollPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Stream queues per cluster; edges' streams hash onto them.</summary>
+    public int Queues { get; set; } = 8;
+
+    /// <summary>The most results one stream event carries.</summary>
+    public int MaxBatch { get; set; } = 256;
+
+    /// <summary>Read before the host is built, because stream providers are configured while building it.</summary>
+    public static DeliveryOptions From(IConfiguration configuration) =>
+        configuration.GetSection($"{SttOptions.Section}:Delivery").Get<DeliveryOptions>() ?? new DeliveryOptions();
+}

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using OrleansStt.Grains.Configuration;
+using OrleansStt.Grains.Interfaces.Delivery;
+
+namespace OrleansStt.Grains.Delivery;
+
+/// <summary>
+/// Per-silo batching of session output by destination edge. Session grains post without
+/// awaiting; one lane per edge publishes whatever has queued up as one stream event, so the
+/// stream carries one event per flush instead of one per result (docs/delivery.md).
+/// </summary>
+public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> options, ILogger<EdgeOutbox> logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, EdgeOutboxLane> _lanes = new(StringComparer.Ordinal);
+
+    /// <summary>Queues <paramref name="output"/> behind everything posted earlier for the same edge.</summary>
+    public void Post(string edgeId, SessionOutput output) =>
+        _lanes.GetOrAdd(edgeId, CreateLane).Post(output);
+
+    private EdgeOutboxLane CreateLane(string edgeId)
+    {
+        var provider = services.GetRequiredKeyedService<IStreamProvider>(DeliveryStreams.ProviderName);
+        var stream = provider.GetStream<OutputBatch>(DeliveryStreams.ForEdge(edgeId));
+        return new EdgeOutboxLane(edgeId, stream, options.Value.Delivery.MaxBatch, logger);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var lane in _lanes.Values)
+        {
+            await lane.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+using OrleansStt.Grains.Configuration;
+using OrleansStt.Grains.Interfaces.Delivery;
+
+namespace OrleansStt.Grains.Hosting;
+
+public static class ClientBuilderExtensions
+{
+    /// <summary>An edge's connection to a Redis-clustered gateway: membership and the delivery streams.</summary>
+    public static IClientBuilder AddOrleansStt(this IClientBuilder client, IConfiguration configuration)
+    {
+        var cluster = ClusterSettings.From(configuration);
+        if (!cluster.UsesRedis)
+        {
+            throw new InvalidOperationException("An edge runs as a cluster client only when Orleans:Redis is configured; without it the edge hosts its own silo.");
+        }
+
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        client.UseRedisClustering(cluster.Redis!);
+
+        var delivery = DeliveryOptions.From(configuration);
+        client.AddMemoryStreams(DeliveryStreams.ProviderName, streams => streams.ConfigurePartitioning(delivery.Queues));
+        return client;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
+namespace OrleansStt.Grains.Hosting;
+
+/// <summary>
+/// The <c>Orleans</c> configuration section shared by silos and edges. No <see cref="Redis"/>
+/// means one process on localhost clustering; a Redis connection string means a real cluster.
+/// </summary>
+public sealed class ClusterSettings
+{
+    public const string Section = "Orleans";
+
+    /// <summary>StackExchange.Redis connection string for membership (<c>Orleans__Redis</c>).</summary>
+    public string? Redis { get; set; }
+
+    public string ClusterId { get; set; } = "orleans-stt";
+
+    public string ServiceId { get; set; } = "orleans-stt";
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and edges reach this silo at; by default the host's own.</summary>
+    public string? AdvertisedIPAddress { get; set; }
+
+    public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
+
+    public static ClusterSettings From(IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        if (settings.AdvertisedIPAddress is { } ip && !IPAddress.TryParse(ip, out _))
+        {
+            throw new InvalidOperationException($"Orleans:AdvertisedIPAddress must be an IP address (got '{ip}').");
+        }
+
+        return settings;
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Hosting;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using OrleansStt.Grains.Configuration;
+using OrleansStt.Grains.Delivery;
+using OrleansStt.Grains.Interfaces.Delivery;
+
+namespace OrleansStt.Grains.Hosting;
+
+public static class SiloBuilderExtensions
+{
+    /// <summary>Everything a silo of this gateway needs: clustering, delivery streams, options, dashboard.</summary>
+    public static ISiloBuilder AddOrleansStt(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var cluster = ClusterSettings.From(configuration);
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+
+        if (cluster.UsesRedis)
+        {
+            silo.UseRedisClustering(cluster.Redis!);
+            var advertised = cluster.AdvertisedIPAddress is { } ip ? IPAddress.Parse(ip) : null;
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloPort = cluster.SiloPort;
+                o.GatewayPort = cluster.GatewayPort;
+                if (advertised is not null)
+                {
+                    o.AdvertisedIPAddress = advertised;
+                }
+            });
+        }
+        else
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        }
+
+        var delivery = DeliveryOptions.From(configuration);
+        silo.AddMemoryStreams(DeliveryStreams.ProviderName, streams =>
+        {
+            streams.ConfigurePartitioning(delivery.Queues);
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = delivery.PollPeriod));
+        });
+        silo.AddMemoryGrainStorage("PubSubStore");
+        silo.AddDashboard();
+
+        silo.Services.AddOptions<SttOptions>().Bind(configuration.GetSection(SttOptions.Section)).ValidateOnStart();
+        silo.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SttOptions>, SttOptionsValidator>();
+        silo.Services.AddSingleton<EdgeOutbox>();
+        return silo;
+    }
+}

@@ -1,0 +1,15 @@
+namespace OrleansStt.Grains.Sessions;
+
+internal enum SessionState
+{
+    New,
+
+    /// <summary>Audio flows to the GPU server and results flow back.</summary>
+    Streaming,
+
+    /// <summary><c>close_stream</c> sent <c>stop</c>; results still flow until <c>stopped</c>.</summary>
+    Stopping,
+
+    /// <summary>The lease is released and the grain is deactivating; everything else is ignored.</summary>
+    Ended,
+}

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace OrleansStt.InferenceSim;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(StreamCommand))]
+[JsonSerializable(typeof(TranscriptMessage))]
+[JsonSerializable(typeof(TranslationMessage))]
+[JsonSerializable(typeof(ErrorMessage))]
+[JsonSerializable(typeof(StoppedMessage))]
+[JsonSerializable(typeof(HealthResponse))]
+internal sealed partial class SimulatorJsonContext : JsonSerializerContext;

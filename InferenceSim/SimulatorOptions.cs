@@ -1,0 +1,39 @@
+namespace OrleansStt.InferenceSim;
+
+/// <summary>Simulator settings, bound from the configuration section <see cref="SectionName"/>.</summary>
+public sealed class SimulatorOptions
+{
+    public const string SectionName = "Simulator";
+
+    public SimulatorMode Mode { get; set; } = SimulatorMode.Speech;
+
+    /// <summary>Maximum concurrent recognition streams; a <c>start</c> beyond it is refused with close code 1013.</summary>
+    public int Capacity { get; set; } = 16;
+
+    /// <summary>Delay between the arrival of the audio or command that produced a result and the result's send.</summary>
+    public int ProcessingDelayMs { get; set; }
+
+    /// <summary>Speech mode: analysis window length.</summary>
+    public int WindowMs { get; set; } = 20;
+
+    /// <summary>Speech mode: a window whose RMS reaches this (in sample units) is voiced.</summary>
+    public int VoicedRms { get; set; } = 500;
+
+    /// <summary>Speech mode: voiced audio per recognised word; a multiple of <see cref="WindowMs"/>.</summary>
+    public int WordMs { get; set; } = 200;
+
+    /// <summary>Speech mode: unvoiced audio that ends an utterance; a multiple of <see cref="WindowMs"/>.</summary>
+    public int SilenceToFinalMs { get; set; } = 300;
+
+    // The in-process server snapshots the caller's instance so later mutations cannot reach a running server.
+    internal void CopyTo(SimulatorOptions target)
+    {
+        target.Mode = Mode;
+        target.Capacity = Capacity;
+        target.ProcessingDelayMs = ProcessingDelayMs;
+        target.WindowMs = WindowMs;
+        target.VoicedRms = VoicedRms;
+        target.WordMs = WordMs;
+        target.SilenceToFinalMs = SilenceToFinalMs;
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansStt.InferenceSim;
+
+internal sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOptions>
+{
+    private const string Prefix = SimulatorOptions.SectionName + ":";
+
+    public ValidateOptionsResult Validate(string? name, SimulatorOptions options)
+    {
+        var failures = new List<string>();
+        if (!Enum.IsDefined(options.Mode))
+        {
+            failures.Add($"{Prefix}{nameof(options.Mode)} must be Echo or Speech (got {options.Mode}).");
+        }
+
+        CheckRange(failures, nameof(options.Capacity), options.Capacity, 1, int.MaxValue);
+        CheckRange(failures, nameof(options.ProcessingDelayMs), options.ProcessingDelayMs, 0, 60_000);
+        var windowValid = CheckRange(failures, nameof(options.WindowMs), options.WindowMs, 1, 1_000);
+        CheckRange(failures, nameof(options.VoicedRms), options.VoicedRms, 1, short.MaxValue);
+        if (CheckRange(failures, nameof(options.WordMs), options.WordMs, 1, 10_000) && windowValid)
+        {
+            CheckMultipleOfWindow(failures, nameof(options.WordMs), options.WordMs, options.WindowMs);
+        }
+
+        if (CheckRange(failures, nameof(options.SilenceToFinalMs), options.SilenceToFinalMs, 1, 60_000) && windowValid)
+        {
+            CheckMultipleOfWindow(failures, nameof(options.SilenceToFinalMs), options.SilenceToFinalMs, options.WindowMs);
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool CheckRange(List<string> failures, string key, int value, int min, int max)
+    {
+        if (value >= min && value <= max)
+        {
+            return true;
+        }
+
+        failures.Add(max == int.MaxValue
+            ? $"{Prefix}{key} must be at least {min} (got {value})."
+            : $"{Prefix}{key} must be between {min} and {max} (got {value}).");
+        return false;
+    }
+
+    // Words and silence are counted in whole analysis windows.
+    private static void CheckMultipleOfWindow(List<string> failures, string key, int value, int windowMs)
+    {
+        if (value % windowMs != 0)
+        {
+            failures.Add($"{Prefix}{key} ({value}) must be a multiple of {Prefix}WindowMs ({windowMs}).");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+namespace OrleansStt.InferenceSim;
+
+internal readonly record struct StoppedMessage
+{
+    public string Type => "stopped";
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansStt.InferenceSim;
+
+/// <summary>Accepts <c>/v1/stream</c> WebSockets and hands each to a <see cref="StreamConnection"/>.</summary>
+internal sealed partial class StreamEndpoint(
+    IOptions<SimulatorOptions> options,
+    SimulatorStats stats,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<StreamConnection> logger)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("WebSocket upgrade required", context.RequestAborted);
+            return;
+        }
+
+        // A GPU server going away drops its sockets instead of draining them.
+        using var stopping = lifetime.ApplicationStopping.Register(context.Abort);
+        try
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            stats.ConnectionAccepted();
+            using var connection = new StreamConnection(socket, options.Value, stats, time, logger);
+            await connection.RunAsync(context.RequestAborted);
+        }
+        catch (Exception ex) when (StreamConnection.IsConnectionFailure(ex))
+        {
+            // The peer vanished during the upgrade; nothing was counted yet.
+        }
+        catch (Exception ex)
+        {
+            // Streams are already accounted for; a bug must cost one socket, not the server.
+            LogConnectionFailed(logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stream connection failed")]
+    private static partial void LogConnectionFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace OrleansStt.InferenceSim;
+
+internal readonly record struct TranslationMessage(string Language, bool IsFinal, string Text, long StartMs, long EndMs)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type => "translation";
+}

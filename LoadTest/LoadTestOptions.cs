@@ -1,0 +1,120 @@
+using OrleansStt.Client;
+using OrleansStt.CommandLine;
+
+namespace OrleansStt.LoadTest;
+
+internal sealed record LoadTestOptions(
+    Uri Url,
+    int Sessions,
+    double RampSeconds,
+    double DurationSeconds,
+    int FrameBytes,
+    double FramesPerSecond,
+    string Audio,
+    string Language,
+    IReadOnlyList<string> Translate,
+    string? ApiKey,
+    double ConnectTimeoutSeconds,
+    double CloseTimeoutSeconds,
+    IReadOnlyList<int> Pids,
+    string? ReportJson,
+    string? ReportMarkdown)
+{
+    public const int SampleRate = 16000;
+
+    public const string Usage = """
+        loadtest — drive many /v1/listen sessions against an OrleansStt edge and measure result latency.
+
+        usage: loadtest --url ws://127.0.0.1:5000/v1/listen --sessions 200 --ramp 5 --duration 20 --frame-ms 50
+                        [--frame-bytes N] [--rate N] [--audio pattern|tone] [--translate ja] [--language en]
+                        [--api-key KEY] [--connect-timeout 10] [--close-timeout 10] [--pids 123,456]
+                        [--report-json PATH] [--report-md PATH]
+
+          --sessions N         concurrent sessions (default 200)
+          --ramp S             sessions open evenly spread over S seconds (default 5)
+          --duration S         measured window after the ramp; every session streams until ramp + duration (default 20)
+          --frame-ms MS        audio per binary frame, 16 kHz pcm_s16le, paced at real time (default 50)
+          --frame-bytes N      frame size override (echo benchmarks: e.g. 1024)
+          --rate N             frames per second per session override (echo benchmarks: e.g. 20)
+          --audio KIND         pattern (speech-like bursts, default) or tone (continuous 500 Hz)
+          --connect-timeout S  per-session upgrade timeout (default 10)
+          --close-timeout S    how long a session waits for "closed" after close_stream (default 10)
+          --pids LIST          processes whose CPU (cores) and RSS are sampled during the measured window
+          --report-json PATH   machine-readable report
+          --report-md PATH     Markdown report
+
+        Latency is per result: arrival − send time of the frame holding the audio at end_ms (PROTOCOL.md §1.2),
+        counted for results arriving inside the measured window. Exit code 1 when any session failed.
+        """;
+
+    public TimeSpan FrameInterval => TimeSpan.FromSeconds(1 / FramesPerSecond);
+
+    public TimeSpan Ramp => TimeSpan.FromSeconds(RampSeconds);
+
+    public TimeSpan Duration => TimeSpan.FromSeconds(DurationSeconds);
+
+    public TimeSpan ConnectTimeout => TimeSpan.FromSeconds(ConnectTimeoutSeconds);
+
+    public TimeSpan CloseTimeout => TimeSpan.FromSeconds(CloseTimeoutSeconds);
+
+    /// <summary>Nothing outlives this: ramp, window, the slowest connect and the slowest close, plus slack.</summary>
+    public TimeSpan GlobalDeadline => Ramp + Duration + ConnectTimeout + CloseTimeout + TimeSpan.FromSeconds(5);
+
+    public SttConnectOptions ConnectOptions => new(Url)
+    {
+        Language = Language,
+        Translate = Translate,
+        SampleRate = SampleRate,
+        ApiKey = ApiKey,
+    };
+
+    /// <returns>Null when --help was asked for.</returns>
+    public static LoadTestOptions? Parse(string[] args)
+    {
+        var reader = new ArgumentReader(args);
+        if (reader.Flag("help"))
+        {
+            return null;
+        }
+
+        var frameMs = reader.Int("frame-ms", 50);
+        var pids = reader.List("pids").Select(p => int.TryParse(p, out var pid) && pid > 0
+            ? pid
+            : throw new UsageException($"--pids: '{p}' is not a process id.")).ToList();
+        var options = new LoadTestOptions(
+            reader.Uri("url", "ws://127.0.0.1:5000/v1/listen"),
+            reader.Int("sessions", 200),
+            reader.Double("ramp", 5),
+            reader.Double("duration", 20),
+            reader.Int("frame-bytes") ?? frameMs * Pcm.BytesPerMs(SampleRate),
+            reader.Double("rate") ?? 1000.0 / frameMs,
+            reader.String("audio", "pattern"),
+            reader.String("language", "en"),
+            reader.List("translate"),
+            reader.String("api-key"),
+            reader.Double("connect-timeout", 10),
+            reader.Double("close-timeout", 10),
+            pids,
+            reader.String("report-json"),
+            reader.String("report-md"));
+        reader.EnsureAllRead();
+
+        if (frameMs <= 0 || options.FrameBytes <= 0 || options.FramesPerSecond <= 0)
+        {
+            throw new UsageException("--frame-ms, --frame-bytes and --rate must be positive.");
+        }
+
+        if (options.Sessions <= 0 || options.RampSeconds < 0 || options.DurationSeconds <= 0
+            || options.ConnectTimeoutSeconds <= 0 || options.CloseTimeoutSeconds <= 0)
+        {
+            throw new UsageException("--sessions, --duration and the timeouts must be positive, --ramp not negative.");
+        }
+
+        if (options.Audio is not ("pattern" or "tone"))
+        {
+            throw new UsageException($"--audio must be pattern or tone, got '{options.Audio}'.");
+        }
+
+        return options;
+    }
+}

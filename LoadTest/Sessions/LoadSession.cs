@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using OrleansStt.Client;
+
+namespace OrleansStt.LoadTest;
+
+/// <summary>
+/// One simulated client: connects, lets a <see cref="Pacer"/> stream its audio until the window
+/// ends, sends close_stream and waits (bounded) for <c>closed</c>, recording everything in <see cref="RunMetrics"/>.
+/// </summary>
+internal sealed class LoadSession(SttConnectOptions connect, LoadTestOptions options, RunMetrics metrics, MeasureWindow window, CancellationToken deadline)
+{
+    private readonly TaskCompletionSource _sendingDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _receiveEnded;
+
+    /// <summary>Set before the session is handed to a pacer.</summary>
+    public SttSession Stt { get; private set; } = null!;
+
+    /// <summary>The edge ended the session; the pacer stops sending.</summary>
+    public bool ReceiveEnded => _receiveEnded;
+
+    /// <summary>Called by the pacer once this session sends no more audio.</summary>
+    public void FinishSending() => _sendingDone.TrySetResult();
+
+    public async Task RunAsync(Pacer pacer)
+    {
+        try
+        {
+            if (await ConnectAsync() is not { } stt)
+            {
+                return;
+            }
+
+            try
+            {
+                await using (stt)
+                {
+                    Stt = stt;
+                    await StreamAsync(stt, pacer);
+                }
+            }
+            finally
+            {
+                metrics.SessionEnded();
+            }
+        }
+        catch (Exception e)
+        {
+            // A bug or an exotic failure in one session must not end a run of thousands; it is reported.
+            RunMetrics.Count(metrics.UnexpectedFailures, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private async Task<SttSession?> ConnectAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            var stt = await SttSession.ConnectAsync(connect, timeout.Token);
+            metrics.SessionOpened(Stopwatch.GetElapsedTime(started));
+            return stt;
+        }
+        catch (SttRejectedException e)
+        {
+            RunMetrics.Count(metrics.ConnectFailures, $"HTTP {e.StatusCode} {e.Code ?? "(no JSON code)"}");
+        }
+        catch (OperationCanceledException)
+        {
+            RunMetrics.Count(metrics.ConnectFailures, deadline.IsCancellationRequested ? "global deadline" : "timeout");
+        }
+        catch (Exception e) when (e is WebSocketException or HttpRequestException)
+        {
+            RunMetrics.Count(metrics.ConnectFailures, e.GetBaseException().Message);
+        }
+
+        return null;
+    }
+
+    private async Task StreamAsync(SttSession stt, Pacer pacer)
+    {
+        using var receiveStop = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        var receiving = ReceiveAsync(stt, receiveStop.Token);
+        pacer.Add(this);
+        try
+        {
+            await _sendingDone.Task.WaitAsync(deadline);
+            if (!_receiveEnded)
+            {
+                await stt.SendCloseStreamAsync(deadline);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Global deadline: the receive side is cancelled too and records it.
+        }
+        catch (WebSocketException)
+        {
+            metrics.SendFailed();
+        }
+
+        receiveStop.CancelAfter(options.CloseTimeout);
+        await receiving;
+    }
+
+    private async Task ReceiveAsync(SttSession stt, CancellationToken cancellationToken)
+    {
+        var (lastSeq, closed) = (0L, false);
+        try
+        {
+            await foreach (var message in stt.ReadAllAsync(cancellationToken))
+            {
+                if (message.Seq != lastSeq + 1)
+                {
+                    metrics.SeqGap();
+                }
+
+                lastSeq = message.Seq;
+                switch (message)
+                {
+                    case ResultMessage result:
+                        metrics.Result(stt.Latency.TryMeasure(result, out var latency) ? latency : null, window.Contains(result.ArrivalTimestamp));
+                        break;
+                    case ErrorMessage error:
+                        RunMetrics.Count(metrics.ErrorsByCode, error.Code);
+                        break;
+                    case NoticeMessage notice:
+                        RunMetrics.Count(metrics.NoticesByCode, notice.Code);
+                        break;
+                    case ClosedMessage:
+                        closed = true;
+                        break;
+                }
+            }
+
+            RunMetrics.Count(metrics.CloseStatuses, stt.CloseStatus is { } status
+                ? (Enum.IsDefined(status) ? $"{(int)status} {status}" : $"{(int)status}")
+                : "close frame without status");
+        }
+        catch (OperationCanceledException)
+        {
+            metrics.CloseTimedOut();
+            RunMetrics.Count(metrics.CloseStatuses, deadline.IsCancellationRequested ? "aborted at global deadline" : "aborted after close timeout");
+        }
+        catch (WebSocketException)
+        {
+            metrics.SessionBroken();
+            RunMetrics.Count(metrics.CloseStatuses, "broken without close frame");
+        }
+        catch (SttProtocolException e)
+        {
+            metrics.ProtocolError();
+            RunMetrics.Count(metrics.CloseStatuses, $"aborted on protocol violation: {e.Message}");
+            stt.Abort();
+        }
+        finally
+        {
+            _receiveEnded = true;
+            if (!closed)
+            {
+                metrics.ClosedWithoutClosedMessage();
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansStt.InferenceSim.Tests;
+
+public sealed class OptionsTests
+{
+    [Fact]
+    public async Task Invalid_options_fail_start_with_messages_naming_the_keys()
+    {
+        var options = new SimulatorOptions { Capacity = 0, ProcessingDelayMs = -1, WordMs = 210 };
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SimulatorServer.StartAsync(options));
+
+        Assert.Equal(
+            [
+                "Simulator:Capacity must be at least 1 (got 0).",
+                "Simulator:ProcessingDelayMs must be between 0 and 60000 (got -1).",
+                "Simulator:WordMs (210) must be a multiple of Simulator:WindowMs (20).",
+            ],
+            error.Failures);
+    }
+
+    [Fact]
+    public async Task The_standalone_application_binds_the_Simulator_section_case_insensitively()
+    {
+        await using var app = SimulatorApplication.Create(
+            ["--urls", "http://127.0.0.1:0", "--Simulator:Mode=echo", "--Simulator:Capacity=3"]);
+        await app.StartAsync().WaitAsync(SimClient.Timeout);
+        var baseUri = new Uri(app.Urls.First().TrimEnd('/') + "/");
+
+        using var http = new HttpClient { BaseAddress = baseUri, Timeout = SimClient.Timeout };
+        Assert.Contains("\"capacity\":3", await http.GetStringAsync(new Uri("health", UriKind.Relative)));
+
+        await using var client = await SimClient.ConnectAsync(new Uri(baseUri.ToString().Replace("http://", "ws://") + "v1/stream"));
+        await client.StartAsync();
+        await client.SendAudioAsync(new byte[320]);
+        Assert.Equal("partial '' 0-10", Describe.Message(await client.ReceiveAsync()));
+
+        await app.StopAsync().WaitAsync(SimClient.Timeout);
+    }
+
+    [Fact]
+    public async Task A_running_server_keeps_the_options_it_started_with()
+    {
+        var options = new SimulatorOptions { Mode = SimulatorMode.Echo, Capacity = 4 };
+        await using var server = await SimulatorServer.StartAsync(options);
+        options.Capacity = 1;
+        options.Mode = SimulatorMode.Speech;
+
+        await using var client = await SimClient.ConnectAsync(server.StreamUri);
+        await client.StartAsync();
+        await client.SendAudioAsync(new byte[320]);
+        Assert.Equal("partial '' 0-10", Describe.Message(await client.ReceiveAsync()));
+    }
+}
