@@ -91,7 +91,7 @@ internal static class SttCommand
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"connected to {connect.BuildUri()}; streaming {audio.Duration.TotalSeconds:0.##} s of {audio.Description} in {options.ChunkMs} ms frames"));
             using var readDeadline = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
-            var reading = ReadAsync(session, readDeadline.Token);
+            var reading = ReadAsync(session, readDeadline.Token, abort.Token);
             await StreamAsync(session, audio, options.ChunkMs, stopAudio.Token, abort.Token);
             readDeadline.CancelAfter(CloseTimeout);
             return await reading;
@@ -116,7 +116,12 @@ internal static class SttCommand
                 await session.SendAudioAsync(audio.Pcm.AsMemory(offset, Math.Min(chunkBytes, audio.Pcm.Length - offset)), abort);
             }
         }
-        catch (OperationCanceledException) when (stopAudio.IsCancellationRequested && !abort.IsCancellationRequested)
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // Ctrl+C twice: the reader reports it.
+            return;
+        }
+        catch (OperationCanceledException)
         {
             Console.Error.WriteLine("stopping the audio early (Ctrl+C)");
         }
@@ -136,7 +141,7 @@ internal static class SttCommand
         }
     }
 
-    private static async Task<int> ReadAsync(SttSession session, CancellationToken cancellationToken)
+    private static async Task<int> ReadAsync(SttSession session, CancellationToken cancellationToken, CancellationToken abort)
     {
         var latencies = new List<double>();
         var (closed, errors, lastSeq) = (false, 0, 0L);
@@ -164,7 +169,9 @@ internal static class SttCommand
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("stt: gave up waiting for the edge to close the session");
+            Console.Error.WriteLine(abort.IsCancellationRequested
+                ? "stt: dropped the connection (Ctrl+C twice)"
+                : "stt: gave up waiting for the edge to close the session");
             session.Abort();
             return ExitSessionFailed;
         }

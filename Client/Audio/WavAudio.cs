@@ -1,7 +1,4 @@
 namespace OrleansStt.Client;
 
 /// <summary>pcm_s16le mono samples and their rate.</summary>
-public sealed record WavAudio(byte[] Pcm, int SampleRate)
-{
-    public TimeSpan Duration => TimeSpan.FromSeconds(Pcm.Length / 2.0 / SampleRate);
-}
+public sealed record WavAudio(byte[] Pcm, int SampleRate);

@@ -108,7 +108,9 @@ public sealed class SttSession : IAsyncDisposable
     /// Yields every message until the edge closes the socket with a close frame (then
     /// <see cref="CloseStatus"/> is set and the close is acknowledged). A connection that breaks
     /// without a close frame throws <see cref="WebSocketException"/>; a frame that breaks the
-    /// protocol throws <see cref="SttProtocolException"/>.
+    /// protocol throws <see cref="SttProtocolException"/>. Stopping early loses nothing: a later
+    /// call goes on with the next message. Cancelling <paramref name="cancellationToken"/> while a
+    /// receive is pending aborts the connection, as <see cref="ClientWebSocket"/> does.
     /// </summary>
     public async IAsyncEnumerable<ServerMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -17,6 +17,7 @@ public sealed class LatencyTracker(int sampleRate = 16000)
 
     public int SampleRate { get; } = sampleRate;
 
+    /// <summary>Audio bytes sent so far: the audio position the edge can account for at most.</summary>
     public long BytesSent
     {
         get
@@ -24,17 +25,6 @@ public sealed class LatencyTracker(int sampleRate = 16000)
             lock (_lock)
             {
                 return _bytesSent;
-            }
-        }
-    }
-
-    public int FramesSent
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _count;
             }
         }
     }

@@ -6,4 +6,12 @@ public sealed record UnknownMessage : ServerMessage
     public UnknownMessage(string type) => Type = type;
 
     public override string Type { get; }
+
+    // The type is the one thing that tells unknown messages apart, so it belongs in ToString.
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        base.PrintMembers(builder);
+        builder.Append(", Type = ").Append(Type);
+        return true;
+    }
 }

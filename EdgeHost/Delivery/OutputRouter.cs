@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Orleans.Streams;
 using OrleansStt.EdgeHost.Listen;
+using OrleansStt.Grains.Configuration;
 using OrleansStt.Grains.Interfaces.Delivery;
 
 namespace OrleansStt.EdgeHost.Delivery;
@@ -9,11 +10,11 @@ namespace OrleansStt.EdgeHost.Delivery;
 /// Subscribes to this edge's delivery stream and hands each message to its session's socket.
 /// Started after the Orleans client or co-hosted silo, stopped before them.
 /// </summary>
-public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity edge, ILogger<OutputRouter> logger)
+public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity edge, IConfiguration configuration, ILogger<OutputRouter> logger)
     : IHostedService, IAsyncObserver<OutputBatch>
 {
     private readonly ConcurrentDictionary<string, ClientConnection> _connections = new(StringComparer.Ordinal);
-    private StreamSubscriptionHandle<OutputBatch>? _subscription;
+    private readonly List<StreamSubscriptionHandle<OutputBatch>> _subscriptions = [];
 
     public int Count => _connections.Count;
 
@@ -23,15 +24,19 @@ public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity ed
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var stream = cluster.GetStreamProvider(DeliveryStreams.ProviderName).GetStream<OutputBatch>(DeliveryStreams.ForEdge(edge.Id));
-        _subscription = await stream.SubscribeAsync(this);
+        var provider = cluster.GetStreamProvider(DeliveryStreams.ProviderName);
+        var lanes = DeliveryOptions.From(configuration).StreamsPerEdge;
+        for (var lane = 0; lane < lanes; lane++)
+        {
+            _subscriptions.Add(await provider.GetStream<OutputBatch>(DeliveryStreams.ForEdge(edge.Id, lane)).SubscribeAsync(this));
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_subscription is not null)
+        foreach (var subscription in _subscriptions)
         {
-            await _subscription.UnsubscribeAsync();
+            await subscription.UnsubscribeAsync();
         }
     }
 

@@ -238,10 +238,14 @@ public sealed partial class ClientConnection
         _output.Writer.TryComplete();
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived && !_closedByGateway)
         {
+            // Echo a client's close; tell a client still connected that this edge is going away.
+            var (status, reason) = _socket.State == WebSocketState.CloseReceived
+                ? (WebSocketCloseStatus.NormalClosure, "")
+                : (WebSocketCloseStatus.EndpointUnavailable, "going_away");
             using var deadline = new CancellationTokenSource(_options.CloseTimeout);
             try
             {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "going_away", deadline.Token);
+                await _socket.CloseOutputAsync(status, reason, deadline.Token);
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
             {

@@ -3,13 +3,27 @@ using Orleans.Runtime;
 namespace OrleansStt.Grains.Interfaces.Delivery;
 
 /// <summary>
-/// Results travel to an edge on one Orleans stream per edge host (not per session):
-/// batching per edge is what keeps stream delivery sub-second under load (docs/delivery.md).
+/// Results travel to an edge on a few Orleans streams per edge host (not one per session):
+/// batching per edge keeps the number of stream events low, and spreading an edge's sessions
+/// over several streams lets several pulling agents deliver in parallel (docs/delivery.md).
+/// A session always maps to the same stream, which keeps its results in order.
 /// </summary>
 public static class DeliveryStreams
 {
     public const string ProviderName = "delivery";
     public const string Namespace = "edge-output";
 
-    public static StreamId ForEdge(string edgeId) => StreamId.Create(Namespace, edgeId);
+    public static StreamId ForEdge(string edgeId, int lane) => StreamId.Create(Namespace, $"{edgeId}/{lane}");
+
+    /// <summary>The lane of <paramref name="sessionId"/>: stable across processes, unlike string.GetHashCode.</summary>
+    public static int LaneOf(string sessionId, int lanes)
+    {
+        var hash = 2166136261u;
+        foreach (var c in sessionId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)lanes);
+    }
 }

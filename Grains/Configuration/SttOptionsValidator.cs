@@ -47,6 +47,16 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
             problems.Add($"Stt:Delivery:Queues must be at least 1 (got {options.Delivery.Queues}).");
         }
 
+        if (options.Delivery.StreamsPerEdge < 1)
+        {
+            problems.Add($"Stt:Delivery:StreamsPerEdge must be at least 1 (got {options.Delivery.StreamsPerEdge}).");
+        }
+
+        if (options.Delivery.MaxDequeue < 1)
+        {
+            problems.Add($"Stt:Delivery:MaxDequeue must be at least 1 (got {options.Delivery.MaxDequeue}).");
+        }
+
         if (options.Delivery.MaxBatch < 1)
         {
             problems.Add($"Stt:Delivery:MaxBatch must be at least 1 (got {options.Delivery.MaxBatch}).");

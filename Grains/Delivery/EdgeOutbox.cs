@@ -15,17 +15,20 @@ namespace OrleansStt.Grains.Delivery;
 /// </summary>
 public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> options, ILogger<EdgeOutbox> logger) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, EdgeOutboxLane> _lanes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string EdgeId, int Lane), EdgeOutboxLane> _lanes = new();
 
-    /// <summary>Queues <paramref name="output"/> behind everything posted earlier for the same edge.</summary>
-    public void Post(string edgeId, SessionOutput output) =>
-        _lanes.GetOrAdd(edgeId, CreateLane).Post(output);
+    /// <summary>Queues <paramref name="output"/> behind everything posted earlier for the same session.</summary>
+    public void Post(string edgeId, SessionOutput output)
+    {
+        var lane = DeliveryStreams.LaneOf(output.SessionId, options.Value.Delivery.StreamsPerEdge);
+        _lanes.GetOrAdd((edgeId, lane), CreateLane).Post(output);
+    }
 
-    private EdgeOutboxLane CreateLane(string edgeId)
+    private EdgeOutboxLane CreateLane((string EdgeId, int Lane) key)
     {
         var provider = services.GetRequiredKeyedService<IStreamProvider>(DeliveryStreams.ProviderName);
-        var stream = provider.GetStream<OutputBatch>(DeliveryStreams.ForEdge(edgeId));
-        return new EdgeOutboxLane(edgeId, stream, options.Value.Delivery.MaxBatch, logger);
+        var stream = provider.GetStream<OutputBatch>(DeliveryStreams.ForEdge(key.EdgeId, key.Lane));
+        return new EdgeOutboxLane(key.EdgeId, stream, options.Value.Delivery.MaxBatch, logger);
     }
 
     public async ValueTask DisposeAsync()

@@ -46,6 +46,7 @@ public static class SiloBuilderExtensions
         {
             streams.ConfigurePartitioning(delivery.Queues);
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = delivery.PollPeriod));
+            streams.ConfigureCache(cache => cache.Configure(o => o.MaxAddCount = delivery.MaxDequeue));
         });
         silo.AddMemoryGrainStorage("PubSubStore");
         silo.AddDashboard();

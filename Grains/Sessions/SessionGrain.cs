@@ -63,6 +63,7 @@ public sealed partial class SessionGrain(
 
     public async Task SendAudio(AudioChunk chunk)
     {
+        EnsureOpened();
         if (_state != SessionState.Streaming)
         {
             return;
@@ -74,6 +75,7 @@ public sealed partial class SessionGrain(
 
     public async Task FinalizeUtterance()
     {
+        EnsureOpened();
         if (_state != SessionState.Streaming)
         {
             return;
@@ -85,6 +87,7 @@ public sealed partial class SessionGrain(
 
     public async Task CloseStream()
     {
+        EnsureOpened();
         if (_state != SessionState.Streaming)
         {
             return;
@@ -97,6 +100,7 @@ public sealed partial class SessionGrain(
 
     public Task Keepalive()
     {
+        EnsureOpened();
         Touch();
         return Task.CompletedTask;
     }
@@ -126,6 +130,19 @@ public sealed partial class SessionGrain(
         // Normally already ended; this covers deactivations Orleans starts on its own.
         await EndAsync(farewell: null);
         _lifetime.Dispose();
+    }
+
+    /// <summary>
+    /// A call that reaches a fresh activation means this session's state is gone (its silo
+    /// died); the caller must end the client's socket rather than stream into nothing.
+    /// </summary>
+    private void EnsureOpened()
+    {
+        if (_state == SessionState.New)
+        {
+            this.DeactivateOnIdle();
+            throw new SessionLostException(SessionId);
+        }
     }
 
     /// <summary>Leases and dials GPU servers in turn; returns the error for the client when none can take the session.</summary>

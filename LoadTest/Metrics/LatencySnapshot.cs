@@ -25,6 +25,9 @@ internal sealed record LatencySnapshot(long[] Buckets, long Count, long SumMicro
 
     public double MeanMs => Count == 0 ? 0 : SumMicros / 1000.0 / Count;
 
+    /// <summary>Rounded to the microsecond, the histogram's finest unit.</summary>
     public LatencyStats ToStats() =>
-        new(Count, PercentileMs(50), PercentileMs(90), PercentileMs(99), MaxMs, MeanMs);
+        new(Count, Round(PercentileMs(50)), Round(PercentileMs(90)), Round(PercentileMs(99)), Round(MaxMs), Round(MeanMs));
+
+    private static double Round(double ms) => Math.Round(ms, 3);
 }

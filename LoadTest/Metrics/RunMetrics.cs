@@ -17,6 +17,7 @@ internal sealed class RunMetrics
     private long _brokenSessions;
     private long _protocolErrors;
     private long _sendFailures;
+    private long _lateConnects;
 
     public LatencyHistogram WindowLatency { get; } = new();
 
@@ -24,6 +25,9 @@ internal sealed class RunMetrics
     public LatencyHistogram RecentLatency { get; } = new();
 
     public LatencyHistogram ConnectTime { get; } = new();
+
+    /// <summary>How late frames left against their real-time schedule: high means the generator itself is saturated.</summary>
+    public LatencyHistogram SendLag { get; } = new();
 
     public ConcurrentDictionary<string, long> ConnectFailures { get; } = new();
 
@@ -49,26 +53,33 @@ internal sealed class RunMetrics
     public long BrokenSessions => Volatile.Read(ref _brokenSessions);
     public long ProtocolErrors => Volatile.Read(ref _protocolErrors);
     public long SendFailures => Volatile.Read(ref _sendFailures);
+    public long LateConnects => Volatile.Read(ref _lateConnects);
 
     public long ConnectFailureCount => ConnectFailures.Values.Sum();
 
     public long ErrorCount => ErrorsByCode.Values.Sum();
 
-    public void SessionOpened(TimeSpan connectTime)
+    /// <param name="late">Connected well after the ramp, so the window did not run at full load.</param>
+    public void SessionOpened(TimeSpan connectTime, bool late)
     {
         Interlocked.Increment(ref _open);
         Interlocked.Increment(ref _connected);
         ConnectTime.Record(connectTime);
+        if (late)
+        {
+            Interlocked.Increment(ref _lateConnects);
+        }
     }
 
     public void SessionEnded() => Interlocked.Decrement(ref _open);
 
-    public void FrameSent(bool inWindow)
+    public void FrameSent(bool inWindow, TimeSpan lag)
     {
         Interlocked.Increment(ref _framesSent);
         if (inWindow)
         {
             Interlocked.Increment(ref _framesSentInWindow);
+            SendLag.Record(lag);
         }
     }
 

@@ -57,7 +57,9 @@ internal sealed class ProcessProbe(int pid)
         var avgCores = _first is { } first && _last is { } last && last.Timestamp > first.Timestamp
             ? (last.CpuSeconds - first.CpuSeconds) / Stopwatch.GetElapsedTime(first.Timestamp, last.Timestamp).TotalSeconds
             : 0;
-        return new ProcessUsage(Pid, ReadName(), avgCores, _maxCores, _samples == 0 ? 0 : _rssSumMb / _samples, _maxRssMb, _samples, _exited);
+        var name = Pid == Environment.ProcessId ? $"{ReadName()} (this load generator)" : ReadName();
+        return new ProcessUsage(Pid, name, Math.Round(avgCores, 3), Math.Round(_maxCores, 3),
+            Math.Round(_samples == 0 ? 0 : _rssSumMb / _samples, 1), Math.Round(_maxRssMb, 1), _samples, _exited);
     }
 
     private double ReadCpuSeconds()

@@ -10,9 +10,11 @@ internal sealed record LoadReport(
     double WindowSeconds,
     bool GlobalDeadlineHit,
     long SessionsConnected,
+    long ConnectedAfterRamp,
     IReadOnlyDictionary<string, long> ConnectFailures,
     LatencyStats ConnectTime,
     LatencyStats Latency,
+    LatencyStats SendLag,
     double ResultsPerSecond,
     double FramesSentPerSecond,
     long ResultsTotal,
@@ -37,8 +39,8 @@ internal sealed record LoadReport(
         var seconds = window.Length.TotalSeconds;
         var latency = m.WindowLatency.Snapshot().ToStats();
         var report = new LoadReport(
-            LoadReportSettings.From(options), startedAt, seconds, deadlineHit, m.Connected, Sorted(m.ConnectFailures),
-            m.ConnectTime.Snapshot().ToStats(), latency, latency.Count / seconds,
+            LoadReportSettings.From(options), startedAt, seconds, deadlineHit, m.Connected, m.LateConnects,
+            Sorted(m.ConnectFailures), m.ConnectTime.Snapshot().ToStats(), latency, m.SendLag.Snapshot().ToStats(), latency.Count / seconds,
             m.FramesSentInWindow / seconds, m.Results, m.FramesSent, m.UnmatchedResults, Sorted(m.ErrorsByCode),
             Sorted(m.NoticesByCode), Sorted(m.CloseStatuses), m.ClosedWithoutClosed, m.CloseTimeouts, m.BrokenSessions,
             m.ProtocolErrors, m.SendFailures, m.SeqGaps, Sorted(m.UnexpectedFailures), processes, []);
@@ -56,6 +58,11 @@ internal sealed record LoadReport(
         if (ConnectFailures.Count > 0)
         {
             yield return $"{ConnectFailures.Values.Sum()} sessions failed to connect";
+        }
+
+        if (ConnectedAfterRamp > 0)
+        {
+            yield return $"{ConnectedAfterRamp} sessions connected over 1 s after the ramp, so the window was not at full load";
         }
 
         if (ErrorsByCode.Count > 0)

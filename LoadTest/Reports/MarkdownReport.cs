@@ -27,12 +27,13 @@ internal static class MarkdownReport
         Line($"|---|---:|---:|---:|---:|---:|---:|");
         Line($"| result (end_ms → arrival) | {Row(r.Latency)} |");
         Line($"| connect (upgrade) | {Row(r.ConnectTime)} |");
+        Line($"| send lag (frame behind schedule) | {Row(r.SendLag)} |");
         Line($"");
         Line($"| measure | value |");
         Line($"|---|---|");
         Line($"| results/s (window) | {r.ResultsPerSecond:0.#} |");
         Line($"| frames sent/s (window) | {r.FramesSentPerSecond:0.#} |");
-        Line($"| sessions connected | {r.SessionsConnected} |");
+        Line($"| sessions connected | {r.SessionsConnected} ({r.ConnectedAfterRamp} over 1 s after the ramp) |");
         Line($"| connect failures | {SummaryText.Counts(r.ConnectFailures)} |");
         Line($"| errors | {SummaryText.Counts(r.ErrorsByCode)} |");
         Line($"| notices | {SummaryText.Counts(r.NoticesByCode)} |");

@@ -14,9 +14,10 @@ internal static class SummaryText
 
         Line($"OrleansStt load test against {s.Url}");
         Line($"  {s.Sessions} sessions, ramp {s.RampSeconds} s, measured {r.WindowSeconds:0.#} s; {s.FrameBytes} B frames at {s.FramesPerSecond:0.##}/s ({s.Audio}), language {s.Language}, translate {Join(s.Translate)}");
-        Line($"sessions     {r.SessionsConnected} connected; connect failures: {Counts(r.ConnectFailures)}");
+        Line($"sessions     {r.SessionsConnected} connected ({r.ConnectedAfterRamp} over 1 s after the ramp); connect failures: {Counts(r.ConnectFailures)}");
         Line($"connect      {Stats(r.ConnectTime)}");
         Line($"latency      {Stats(r.Latency)}");
+        Line($"send lag     {Stats(r.SendLag)} (frames behind their real-time schedule; high = generator saturated)");
         Line($"throughput   {r.ResultsPerSecond:0.#} results/s, {r.FramesSentPerSecond:0.#} frames sent/s (in window); {r.ResultsTotal} results, {r.FramesSentTotal} frames in total");
         Line($"errors       {Counts(r.ErrorsByCode)}");
         Line($"notices      {Counts(r.NoticesByCode)}");

@@ -10,6 +10,9 @@ namespace OrleansStt.LoadTest;
 /// </summary>
 internal sealed class LoadSession(SttConnectOptions connect, LoadTestOptions options, RunMetrics metrics, MeasureWindow window, CancellationToken deadline)
 {
+    // The last sessions of a ramp are due just before the window opens; a connect that long is still a healthy one.
+    private static readonly long LateConnectGraceTicks = MeasureWindow.Ticks(TimeSpan.FromSeconds(1));
+
     private readonly TaskCompletionSource _sendingDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _receiveEnded;
 
@@ -59,7 +62,8 @@ internal sealed class LoadSession(SttConnectOptions connect, LoadTestOptions opt
         try
         {
             var stt = await SttSession.ConnectAsync(connect, timeout.Token);
-            metrics.SessionOpened(Stopwatch.GetElapsedTime(started));
+            var connected = Stopwatch.GetTimestamp();
+            metrics.SessionOpened(Stopwatch.GetElapsedTime(started, connected), late: connected > window.Start + LateConnectGraceTicks);
             return stt;
         }
         catch (SttRejectedException e)

@@ -99,7 +99,7 @@ internal sealed class Pacer(FrameSource frames, TimeSpan interval, MeasureWindow
 
             var send = paced.Session.Stt.SendAudioAsync(frames.Frame(paced.NextFrame));
             paced.NextFrame++;
-            metrics.FrameSent(window.Contains(now));
+            metrics.FrameSent(window.Contains(now), Stopwatch.GetElapsedTime(due, now));
             if (!send.IsCompleted)
             {
                 paced.PendingSend = send;

@@ -49,14 +49,14 @@ public sealed class LifecycleTests
     {
         await using var server = await SimulatorServer.StartAsync(EchoOptions);
         using var socket = new ClientWebSocket();
-        socket.Options.KeepAliveInterval = TimeSpan.FromMilliseconds(50);
-        socket.Options.KeepAliveTimeout = TimeSpan.FromMilliseconds(500);
+        socket.Options.KeepAliveInterval = TimeSpan.FromMilliseconds(100);
+        socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(2);
         using var cts = new CancellationTokenSource(SimClient.Timeout);
         await socket.ConnectAsync(server.StreamUri, cts.Token);
 
         // A pending receive lets the client read pongs; without them it would abort after KeepAliveTimeout.
         var receive = socket.ReceiveAsync(new byte[1024], cts.Token);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.False(receive.IsCompleted);
         Assert.Equal(WebSocketState.Open, socket.State);
 
