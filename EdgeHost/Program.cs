@@ -1,11 +1,12 @@
 using OrleansStt.EdgeHost.Hosting;
+using OrleansStt.Grains.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-await builder.AddGatewayAsync();
+return await ConsoleHost.RunAsync(async () =>
+{
+    var builder = WebApplication.CreateBuilder(args);
+    await builder.AddGatewayAsync();
 
-var app = builder.Build();
-app.MapGateway();
-await app.RunAsync();
-
-/// <summary>Lets tests start this host in-process.</summary>
-public partial class Program;
+    var app = builder.Build();
+    app.MapGateway();
+    await app.RunAsync();
+});

@@ -7,8 +7,9 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException)
+catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException)
 {
-    // The host has already logged which settings are invalid; exit without a crash dump.
+    // The host has already logged which settings are invalid (InvalidOperationException is the
+    // binder's answer to a value of the wrong type); exit without a crash dump.
     return 1;
 }

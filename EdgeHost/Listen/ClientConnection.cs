@@ -63,6 +63,7 @@ public sealed partial class ClientConnection
         {
             LogGrainFailed(_logger, ex);
             Deliver(new SessionOutput("", new ErrorMessage(ErrorCodes.Internal, "The gateway failed to serve this session."), CloseStatus.InternalError));
+            await AbandonAsync();
         }
 
         if (clientGone)

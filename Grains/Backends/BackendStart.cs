@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace OrleansStt.Grains.Backends;
 
 /// <summary>The first frame of every backend stream (PROTOCOL §2.1).</summary>
@@ -8,5 +10,7 @@ public sealed record BackendStart(
     int SampleRate,
     string Encoding)
 {
+    // First on the wire, for backends that read "type" before anything else.
+    [JsonPropertyOrder(-1)]
     public string Type => "start";
 }

@@ -192,14 +192,14 @@ public sealed partial class SessionGrain(
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        catch (Exception ex) when (_state != SessionState.Ended)
         {
-            if (_state == SessionState.Ended)
-            {
-                return;
-            }
-
             LogBackendLost(logger, ex, SessionId, _lease?.BackendId);
+        }
+        catch
+        {
+            // The session ended and closed the socket under the read: nothing is lost.
+            return;
         }
 
         if (_state == SessionState.Ended)
@@ -290,12 +290,15 @@ public sealed partial class SessionGrain(
         }
 
         _idleTimer?.Dispose();
-        await _lifetime.CancelAsync();
+
+        // Close the GPU socket with a handshake first; cancelling the pending read first would abort it.
         if (_backend is not null)
         {
             await _backend.DisposeAsync();
             _backend = null;
         }
+
+        await _lifetime.CancelAsync();
 
         if (_lease is not null)
         {

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+using OrleansStt.Gateway.Tests.Infrastructure;
+using OrleansStt.Grains.Configuration;
+
+namespace OrleansStt.Gateway.Tests.EndToEnd;
+
+[Collection(GatewayCollection.Name)]
+public sealed class HostingTests(GatewayFixture fixture)
+{
+    private Uri Http(string path) => new UriBuilder(fixture.Gateway.ListenUri) { Scheme = "http", Path = path }.Uri;
+
+    [Fact]
+    public async Task Embedded_edge_serves_health_and_the_orleans_dashboard()
+    {
+        using var http = new HttpClient();
+
+        var health = await http.GetFromJsonAsync<Dictionary<string, object>>(Http("/healthz"));
+        using var dashboard = await http.GetAsync(Http("/dashboard"));
+
+        Assert.Equal("ok", health!["status"].ToString());
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("html", dashboard.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public void Invalid_backend_configuration_is_reported_key_by_key()
+    {
+        var options = new SttOptions
+        {
+            Backends =
+            [
+                new BackendOptions { Id = "gpu-1", Url = new Uri("http://gpu-1:9000/v1/stream"), Capacity = 0 },
+                new BackendOptions { Id = "gpu-1", Url = new Uri("ws://gpu-2:9000/v1/stream") },
+            ],
+        };
+
+        var result = new SttOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Equal(
+            [
+                "Stt:Backends:0:Url must be an absolute ws:// or wss:// URL (got 'http://gpu-1:9000/v1/stream').",
+                "Stt:Backends:0:Capacity must be at least 1 (got 0).",
+                "Stt:Backends:1:Id 'gpu-1' is used by another backend.",
+            ],
+            result.Failures);
+        Assert.True(new SttOptionsValidator().Validate(null, new SttOptions()).Failed);
+        Assert.Same(ValidateOptionsResult.Success, new SttOptionsValidator().Validate(null, new SttOptions { Backends = [options.Backends[1]] }));
+    }
+}
