@@ -9,7 +9,7 @@ namespace OrleansStt.InferenceSim;
 /// <summary>
 /// The single writer of one connection. Messages leave in the order they were queued, each no earlier
 /// than its due time, so the receive loop never waits for a send or for the processing delay.
-/// Queueing is for the receive loop only; <see cref="RunAsync"/> is the only sender.
+/// Queueing is for the receive loop only, except <see cref="Fail"/>; <see cref="RunAsync"/> is the only sender.
 /// </summary>
 internal sealed class OutboundQueue : IDisposable
 {
@@ -20,32 +20,38 @@ internal sealed class OutboundQueue : IDisposable
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
     private readonly WebSocket socket;
+    private readonly SimulatorFaults faults;
     private readonly TimeProvider time;
+
+    // Two writers: the receive loop and FailStreams.
     private readonly Channel<Outbound> channel = Channel.CreateUnbounded<Outbound>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
     // Reused for every message so serialising costs only the payload array the channel has to hold.
     private readonly ArrayBufferWriter<byte> buffer = new(256);
     private readonly Utf8JsonWriter json;
     private readonly CancellationTokenSource discard = new();
     private readonly CancellationTokenSource closeHandshake = new();
+    private int closing;
 
-    public OutboundQueue(WebSocket socket, TimeProvider time)
+    public OutboundQueue(WebSocket socket, SimulatorFaults faults, TimeProvider time)
     {
         this.socket = socket;
+        this.faults = faults;
         this.time = time;
         json = new Utf8JsonWriter(buffer);
     }
 
     /// <summary>True once a close frame is queued; nothing is queued after it.</summary>
-    public bool IsClosing { get; private set; }
+    public bool IsClosing => Volatile.Read(ref closing) != 0;
 
     /// <summary>Cancelled when the peer took too long to answer our close frame.</summary>
     public CancellationToken CloseHandshakeExpired => closeHandshake.Token;
 
     public void Enqueue<T>(T message, JsonTypeInfo<T> typeInfo, long dueTimestamp)
     {
-        if (IsClosing || discard.IsCancellationRequested)
+        // A stalled server's output is lost, not delayed: nothing produced now is sent after the stall.
+        if (IsClosing || discard.IsCancellationRequested || faults.Stall)
         {
             return;
         }
@@ -60,14 +66,27 @@ internal sealed class OutboundQueue : IDisposable
     /// <summary>Closes after everything queued so far has been sent.</summary>
     public void EnqueueClose(WebSocketCloseStatus status, string description)
     {
-        if (IsClosing)
+        if (TryBeginClosing())
         {
-            return;
+            channel.Writer.TryWrite(new Outbound(null, Immediately, status, description));
+            channel.Writer.TryComplete();
         }
+    }
 
-        IsClosing = true;
-        channel.Writer.TryWrite(new Outbound(null, Immediately, status, description));
-        channel.Writer.TryComplete();
+    /// <summary>
+    /// Any thread (<see cref="SimulatorFaults.FailStreams"/>): drops pending results, then sends an
+    /// <c>error</c> and closes with 1011, even while stalled.
+    /// </summary>
+    public void Fail(string message)
+    {
+        // Serialised apart from the shared buffer, which belongs to the receive loop.
+        var error = JsonSerializer.SerializeToUtf8Bytes(new ErrorMessage(message), SimulatorJsonContext.Default.ErrorMessage);
+        if (TryBeginClosing())
+        {
+            Discard();
+            channel.Writer.TryWrite(new Outbound(error, Immediately, WebSocketCloseStatus.InternalServerError, "stream failed"));
+            channel.Writer.TryComplete();
+        }
     }
 
     /// <summary>The peer sent its close frame: drop pending results and answer it.</summary>
@@ -92,16 +111,22 @@ internal sealed class OutboundQueue : IDisposable
         {
             await foreach (var item in channel.Reader.ReadAllAsync(CancellationToken.None))
             {
-                if (item.Payload is null)
+                if (item.CloseStatus is { } closeStatus)
                 {
-                    await CloseAsync(item.CloseStatus, item.CloseDescription, aborted);
+                    // A closing item's message is the connection's last word, sent whatever was discarded.
+                    if (item.Payload is not null)
+                    {
+                        await SendTextAsync(item.Payload, aborted);
+                    }
+
+                    await CloseAsync(closeStatus, item.CloseDescription, aborted);
                     continue;
                 }
 
                 await WaitUntilDueAsync(item.DueTimestamp);
-                if (!discard.IsCancellationRequested)
+                if (!discard.IsCancellationRequested && !faults.Stall)
                 {
-                    await socket.SendAsync(item.Payload, WebSocketMessageType.Text, endOfMessage: true, aborted);
+                    await SendTextAsync(item.Payload, aborted);
                 }
             }
         }
@@ -120,7 +145,12 @@ internal sealed class OutboundQueue : IDisposable
         closeHandshake.Dispose();
     }
 
+    private bool TryBeginClosing() => Interlocked.Exchange(ref closing, 1) == 0;
+
     private void Discard() => discard.Cancel();
+
+    private ValueTask SendTextAsync(ReadOnlyMemory<byte> payload, CancellationToken aborted) =>
+        socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, aborted);
 
     private async Task WaitUntilDueAsync(long dueTimestamp)
     {
@@ -154,10 +184,10 @@ internal sealed class OutboundQueue : IDisposable
         }
     }
 
-    /// <summary>A text payload, or (when <see cref="Payload"/> is null) a close frame.</summary>
+    /// <summary>A text payload, or (when <see cref="CloseStatus"/> is set) a close frame after the optional payload.</summary>
     private readonly record struct Outbound(
         byte[]? Payload,
         long DueTimestamp,
-        WebSocketCloseStatus CloseStatus,
+        WebSocketCloseStatus? CloseStatus,
         string? CloseDescription);
 }

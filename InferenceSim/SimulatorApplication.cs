@@ -9,6 +9,7 @@ public static class SimulatorApplication
     /// <summary>
     /// The standalone process: standard .NET configuration (command line, environment, appsettings),
     /// options from the <see cref="SimulatorOptions.SectionName"/> section, validated at start.
+    /// <c>POST /admin/die</c> stops it, so <c>RunAsync</c> returns.
     /// </summary>
     public static WebApplication Create(string[] args)
     {
@@ -22,24 +23,32 @@ public static class SimulatorApplication
         configureOptions(services.AddOptions<SimulatorOptions>().ValidateOnStart());
         services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>();
         services.AddSingleton(_ => new SimulatorStats());
+        services.AddSingleton(provider => new SimulatorFaults(provider.GetRequiredService<IOptions<SimulatorOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StreamEndpoint>();
+        services.AddSingleton<AdminEndpoint>();
         services.AddRoutingCore();
 
         var app = builder.Build();
         app.UseWebSockets();
         app.Map("/v1/stream", context => context.RequestServices.GetRequiredService<StreamEndpoint>().HandleAsync(context));
         app.MapGet("/health", WriteHealthAsync);
+        AdminEndpoint.Map(app);
         return app;
     }
 
+    // Sick outranks draining: a gateway must not count on the running streams of a sick server.
     private static Task WriteHealthAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        var health = new HealthResponse(
-            "ok",
-            services.GetRequiredService<SimulatorStats>().ActiveStreams,
-            services.GetRequiredService<IOptions<SimulatorOptions>>().Value.Capacity);
+        var faults = services.GetRequiredService<SimulatorFaults>();
+        var status = faults.Sick ? "sick" : faults.Draining ? "draining" : "ok";
+        if (status != "ok")
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        }
+
+        var health = new HealthResponse(status, services.GetRequiredService<SimulatorStats>().ActiveStreams, faults.EffectiveCapacity);
         return context.Response.WriteAsJsonAsync(health, SimulatorJsonContext.Default.HealthResponse, contentType: null, context.RequestAborted);
     }
 }

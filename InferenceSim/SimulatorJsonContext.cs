@@ -9,4 +9,8 @@ namespace OrleansStt.InferenceSim;
 [JsonSerializable(typeof(ErrorMessage))]
 [JsonSerializable(typeof(StoppedMessage))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(FaultsResponse))]
+[JsonSerializable(typeof(FaultsUpdate))]
+[JsonSerializable(typeof(FailStreamsRequest))]
+[JsonSerializable(typeof(AdminError))]
 internal sealed partial class SimulatorJsonContext : JsonSerializerContext;

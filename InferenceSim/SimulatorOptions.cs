@@ -25,6 +25,9 @@ public sealed class SimulatorOptions
     /// <summary>Speech mode: unvoiced audio that ends an utterance; a multiple of <see cref="WindowMs"/>.</summary>
     public int SilenceToFinalMs { get; set; } = 300;
 
+    /// <summary>Faults injected from the start (section <c>Simulator:Faults</c>); all off by default.</summary>
+    public SimulatorFaultOptions Faults { get; } = new();
+
     // The in-process server snapshots the caller's instance so later mutations cannot reach a running server.
     internal void CopyTo(SimulatorOptions target)
     {
@@ -35,5 +38,6 @@ public sealed class SimulatorOptions
         target.VoicedRms = VoicedRms;
         target.WordMs = WordMs;
         target.SilenceToFinalMs = SilenceToFinalMs;
+        Faults.CopyTo(target.Faults);
     }
 }

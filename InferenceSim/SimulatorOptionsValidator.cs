@@ -28,6 +28,13 @@ internal sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOpti
             CheckMultipleOfWindow(failures, nameof(options.SilenceToFinalMs), options.SilenceToFinalMs, options.WindowMs);
         }
 
+        var faults = options.Faults;
+        CheckRange(failures, $"{nameof(options.Faults)}:{nameof(faults.SlowMs)}", faults.SlowMs, 0, int.MaxValue);
+        if (faults.Capacity is { } capacity)
+        {
+            CheckRange(failures, $"{nameof(options.Faults)}:{nameof(faults.Capacity)}", capacity, 1, int.MaxValue);
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -4,6 +4,7 @@ namespace OrleansStt.InferenceSim;
 public sealed class SimulatorServer : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int disposed;
 
     private SimulatorServer(WebApplication app, Uri baseUri)
@@ -16,6 +17,11 @@ public sealed class SimulatorServer : IAsyncDisposable
             Path = "v1/stream",
         }.Uri;
         Stats = app.Services.GetRequiredService<SimulatorStats>();
+        Faults = app.Services.GetRequiredService<SimulatorFaults>();
+
+        // POST /admin/die stops the host's lifetime, which nothing here awaits (there is no RunAsync),
+        // so finish the stop from here; when DisposeAsync started the stop, this call just waits for it.
+        app.Lifetime.ApplicationStopping.Register(() => _ = Task.Run(() => DisposeAsync().AsTask()));
     }
 
     /// <summary>The backend URL a gateway connects to, e.g. <c>ws://127.0.0.1:PORT/v1/stream</c>.</summary>
@@ -25,6 +31,9 @@ public sealed class SimulatorServer : IAsyncDisposable
     public Uri BaseUri { get; }
 
     public SimulatorStats Stats { get; }
+
+    /// <summary>This instance's injected faults; <c>/admin/faults</c> changes the same object.</summary>
+    public SimulatorFaults Faults { get; }
 
     /// <summary>Starts a simulator listening on <paramref name="url"/>; port 0 picks a free port.</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
@@ -56,15 +65,26 @@ public sealed class SimulatorServer : IAsyncDisposable
         return new SimulatorServer(app, new Uri(app.Urls.First().TrimEnd('/') + "/"));
     }
 
-    /// <summary>Stops listening and aborts every open socket, like a GPU server dying.</summary>
+    /// <summary>
+    /// Stops listening and aborts every open socket, like a GPU server dying. Returns once stopped, also
+    /// when <c>POST /admin/die</c> (or another call) started the stop.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
         {
+            await stopped.Task;
             return;
         }
 
-        await app.StopAsync(CancellationToken.None);
-        await app.DisposeAsync();
+        try
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
+        finally
+        {
+            stopped.SetResult();
+        }
     }
 }

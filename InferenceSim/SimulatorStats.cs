@@ -6,6 +6,7 @@ public sealed class SimulatorStats
     private int activeStreams;
     private int peakActiveStreams;
     private long connectionsAccepted;
+    private long connectionsRefused;
     private long streamsStarted;
     private long streamsRefused;
 
@@ -21,12 +22,22 @@ public sealed class SimulatorStats
     /// <summary>Server-side WebSocket accepts, which lets tests prove a client reuses connections.</summary>
     public long ConnectionsAccepted => Interlocked.Read(ref connectionsAccepted);
 
+    /// <summary>WebSocket upgrades answered 503 because of <see cref="SimulatorFaults.RefuseConnections"/>; never accepted.</summary>
+    public long ConnectionsRefused => Interlocked.Read(ref connectionsRefused);
+
     public long StreamsStarted => Interlocked.Read(ref streamsStarted);
 
-    /// <summary><c>start</c> requests refused because <see cref="SimulatorOptions.Capacity"/> was reached.</summary>
+    /// <summary>
+    /// <c>start</c> requests refused with close 1013: at capacity (<see cref="SimulatorOptions.Capacity"/> or
+    /// <see cref="SimulatorFaults.Capacity"/>) or while <see cref="SimulatorFaults.Draining"/>.
+    /// </summary>
     public long StreamsRefused => Interlocked.Read(ref streamsRefused);
 
     internal void ConnectionAccepted() => Interlocked.Increment(ref connectionsAccepted);
+
+    internal void ConnectionRefused() => Interlocked.Increment(ref connectionsRefused);
+
+    internal void StreamRefused() => Interlocked.Increment(ref streamsRefused);
 
     // Check and increment in one step so concurrent starts can never overshoot capacity.
     internal bool TryStartStream(int capacity)
@@ -36,7 +47,6 @@ public sealed class SimulatorStats
         {
             if (current >= capacity)
             {
-                Interlocked.Increment(ref streamsRefused);
                 return false;
             }
 

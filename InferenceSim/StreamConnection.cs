@@ -22,10 +22,10 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
     private readonly WebSocket socket;
     private readonly SimulatorOptions options;
     private readonly SimulatorStats stats;
+    private readonly SimulatorFaults faults;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly OutboundQueue outbound;
-    private readonly long processingDelayTicks;
 
     private IRecognizer? recognizer;
     private string[] translations = [];
@@ -34,15 +34,21 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
     // When the results being produced right now may be sent.
     private long resultDue;
 
-    public StreamConnection(WebSocket socket, SimulatorOptions options, SimulatorStats stats, TimeProvider time, ILogger logger)
+    public StreamConnection(
+        WebSocket socket,
+        SimulatorOptions options,
+        SimulatorStats stats,
+        SimulatorFaults faults,
+        TimeProvider time,
+        ILogger logger)
     {
         this.socket = socket;
         this.options = options;
         this.stats = stats;
+        this.faults = faults;
         this.time = time;
         this.logger = logger;
-        outbound = new OutboundQueue(socket, time);
-        processingDelayTicks = options.ProcessingDelayMs * time.TimestampFrequency / 1000;
+        outbound = new OutboundQueue(socket, faults, time);
     }
 
     internal static bool IsConnectionFailure(Exception ex) =>
@@ -74,6 +80,9 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
             await sending;
         }
     }
+
+    /// <summary>Any thread: <see cref="SimulatorFaults.FailStreams"/> reaching this connection.</summary>
+    public void Fail(string message) => outbound.Fail(message);
 
     public void Dispose() => outbound.Dispose();
 
@@ -145,7 +154,7 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
             return;
         }
 
-        resultDue = arrival + processingDelayTicks;
+        resultDue = ResultDue(arrival);
         recognizer.OnAudio(audio, endOfMessage, this);
     }
 
@@ -174,11 +183,11 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
                 Start(command);
                 break;
             case "finalize" when recognizer is not null:
-                resultDue = arrival + processingDelayTicks;
+                resultDue = ResultDue(arrival);
                 recognizer.OnFinalize(this);
                 break;
             case "stop" when recognizer is not null:
-                resultDue = arrival + processingDelayTicks;
+                resultDue = ResultDue(arrival);
                 recognizer.OnStop(this);
                 EndStream();
                 outbound.Enqueue(default, SimulatorJsonContext.Default.StoppedMessage, resultDue);
@@ -216,11 +225,16 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
             return;
         }
 
-        if (!stats.TryStartStream(options.Capacity))
+        if (faults.Draining)
         {
-            LogRefused(logger, command.SessionId, options.Capacity);
-            SendError($"capacity exceeded ({options.Capacity}/{options.Capacity})");
-            outbound.EnqueueClose(TryAgainLater, "capacity exceeded");
+            Refuse(command.SessionId, "server is draining", "draining");
+            return;
+        }
+
+        var capacity = faults.EffectiveCapacity;
+        if (!stats.TryStartStream(capacity))
+        {
+            Refuse(command.SessionId, $"capacity exceeded ({capacity}/{capacity})", "capacity exceeded");
             return;
         }
 
@@ -232,6 +246,18 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
         translations = options.Mode == SimulatorMode.Echo ? [] : languages;
         LogStarted(logger, sessionId, command.Language, sampleRate);
     }
+
+    private void Refuse(string? refusedSessionId, string reason, string closeDescription)
+    {
+        stats.StreamRefused();
+        LogRefused(logger, refusedSessionId, reason);
+        SendError(reason);
+        outbound.EnqueueClose(TryAgainLater, closeDescription);
+    }
+
+    // SlowMs is read for every frame and command, so a change applies to the next results.
+    private long ResultDue(long arrival) =>
+        arrival + ((options.ProcessingDelayMs + (long)faults.SlowMs) * time.TimestampFrequency / 1000);
 
     private static bool TryGetTranslations(string?[]? requested, out string[] languages)
     {
@@ -276,8 +302,8 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream {SessionId} ended")]
     private static partial void LogEnded(ILogger logger, string? sessionId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refused stream {SessionId}: all {Capacity} streams busy")]
-    private static partial void LogRefused(ILogger logger, string? sessionId, int capacity);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused stream {SessionId}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string? sessionId, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection lost (last stream {SessionId}): {Reason}")]
     private static partial void LogConnectionLost(ILogger logger, string? sessionId, string reason);

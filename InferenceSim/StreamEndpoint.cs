@@ -6,6 +6,7 @@ namespace OrleansStt.InferenceSim;
 internal sealed partial class StreamEndpoint(
     IOptions<SimulatorOptions> options,
     SimulatorStats stats,
+    SimulatorFaults faults,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<StreamConnection> logger)
@@ -19,13 +20,25 @@ internal sealed partial class StreamEndpoint(
             return;
         }
 
-        // A GPU server going away drops its sockets instead of draining them.
+        if (faults.RefuseConnections)
+        {
+            stats.ConnectionRefused();
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsync("refusing connections (injected fault)", context.RequestAborted);
+            return;
+        }
+
+        // A GPU server going away drops its sockets instead of draining them; CloseStreams fakes that.
         using var stopping = lifetime.ApplicationStopping.Register(context.Abort);
+        using var closing = faults.StreamsClosing.Register(context.Abort);
         try
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             stats.ConnectionAccepted();
-            using var connection = new StreamConnection(socket, options.Value, stats, time, logger);
+            using var connection = new StreamConnection(socket, options.Value, stats, faults, time, logger);
+
+            // Disposed before the connection, after waiting for a FailStreams that is already reaching it.
+            using var failing = faults.OnFailStreams(connection.Fail);
             await connection.RunAsync(context.RequestAborted);
         }
         catch (Exception ex) when (StreamConnection.IsConnectionFailure(ex))

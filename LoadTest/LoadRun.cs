@@ -23,6 +23,9 @@ internal static class LoadRun
         var pacing = pacers.Select(p => p.RunAsync(stop.Token)).ToList();
         var progress = new ProgressReporter(metrics, window, origin, options.Sessions).RunAsync(stop.Token);
         var sampling = new ProcessSampler(options.Pids).RunAsync(window, deadline.Token);
+        var kill = options is { KillPid: { } pid, KillAtSeconds: { } at }
+            ? new KillSwitch(pid, TimeSpan.FromSeconds(at)).RunAsync(origin, stop.Token)
+            : null;
 
         var connect = options.ConnectOptions;
         var sessions = new List<Task>(options.Sessions);
@@ -37,7 +40,7 @@ internal static class LoadRun
                     await Task.Delay(wait, deadline.Token);
                 }
 
-                var session = new LoadSession(connect, options, metrics, window, deadline.Token);
+                var session = new LoadSession(i, connect, options, metrics, window, deadline.Token);
                 sessions.Add(session.RunAsync(pacers[i % pacers.Length]));
             }
         }
@@ -52,6 +55,6 @@ internal static class LoadRun
         await stop.CancelAsync();
         await Task.WhenAll([.. pacing, progress]);
         var processes = await sampling;
-        return LoadReport.From(options, metrics, window, startedAt, deadlineHit, processes);
+        return LoadReport.From(options, metrics, window, startedAt, deadlineHit, processes, kill is null ? null : await kill);
     }
 }

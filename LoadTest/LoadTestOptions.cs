@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OrleansStt.Client;
 using OrleansStt.CommandLine;
 
@@ -18,7 +19,10 @@ internal sealed record LoadTestOptions(
     double CloseTimeoutSeconds,
     IReadOnlyList<int> Pids,
     string? ReportJson,
-    string? ReportMarkdown)
+    string? ReportMarkdown,
+    bool CheckFinals,
+    int? KillPid,
+    double? KillAtSeconds)
 {
     public const int SampleRate = 16000;
 
@@ -28,7 +32,7 @@ internal sealed record LoadTestOptions(
         usage: loadtest --url ws://127.0.0.1:5000/v1/listen --sessions 200 --ramp 5 --duration 20 --frame-ms 50
                         [--frame-bytes N] [--rate N] [--audio pattern|tone] [--translate ja] [--language en]
                         [--api-key KEY] [--connect-timeout 10] [--close-timeout 10] [--pids 123,456]
-                        [--report-json PATH] [--report-md PATH]
+                        [--report-json PATH] [--report-md PATH] [--no-finals-check] [--kill-pid PID --kill-at S]
 
           --sessions N         concurrent sessions (default 200)
           --ramp S             sessions open evenly spread over S seconds (default 5)
@@ -42,9 +46,16 @@ internal sealed record LoadTestOptions(
           --pids LIST          processes whose CPU (cores) and RSS are sampled during the measured window
           --report-json PATH   machine-readable report
           --report-md PATH     Markdown report
+          --no-finals-check    skip comparing finals with the ones the audio sent must yield (for echo backends)
+          --kill-pid PID       SIGKILL this process (a GPU server's own process, not a `dotnet run` wrapper) ...
+          --kill-at S          ... S seconds after the run starts (0 ≤ S < ramp + duration): the failover demo
 
         Latency is per result: arrival − send time of the frame holding the audio at end_ms (PROTOCOL.md §1.2),
-        counted for results arriving inside the measured window. Exit code 1 when any session failed.
+        counted for results arriving inside the measured window. Switch gap, per backend_switched notice:
+        arrival of the first result after it − arrival of the last result before it (or of the notice, when
+        there was none). Finals are checked against what a speech-mode simulator (200 ms per word) makes of
+        the audio each session sent. Exit code 1 when any session failed, a final was missing or unexpected,
+        the finals' timeline went backwards or seq had a gap; backend_switched notices alone are no failure.
         """;
 
     public TimeSpan FrameInterval => TimeSpan.FromSeconds(1 / FramesPerSecond);
@@ -96,7 +107,10 @@ internal sealed record LoadTestOptions(
             reader.Double("close-timeout", 10),
             pids,
             reader.String("report-json"),
-            reader.String("report-md"));
+            reader.String("report-md"),
+            !reader.Flag("no-finals-check"),
+            reader.Int("kill-pid"),
+            reader.Double("kill-at"));
         reader.EnsureAllRead();
 
         if (frameMs <= 0 || options.FrameBytes <= 0 || options.FramesPerSecond <= 0)
@@ -115,6 +129,41 @@ internal sealed record LoadTestOptions(
             throw new UsageException($"--audio must be pattern or tone, got '{options.Audio}'.");
         }
 
+        ValidateKill(options);
         return options;
+    }
+
+    private static void ValidateKill(LoadTestOptions options)
+    {
+        if (options.KillPid is null != options.KillAtSeconds is null)
+        {
+            throw new UsageException("--kill-pid and --kill-at go together.");
+        }
+
+        if (options is not { KillPid: { } pid, KillAtSeconds: { } at })
+        {
+            return;
+        }
+
+        // Bounded: the kill must land while sessions stream, or it proves nothing about failover.
+        if (at < 0 || at >= options.RampSeconds + options.DurationSeconds)
+        {
+            throw new UsageException($"--kill-at must be at least 0 and below ramp + duration ({options.RampSeconds + options.DurationSeconds} s).");
+        }
+
+        if (pid <= 0 || pid == Environment.ProcessId)
+        {
+            throw new UsageException($"--kill-pid: {pid} is not another process's id.");
+        }
+
+        // Checked now so a typo fails in a second instead of after a whole run.
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+        }
+        catch (ArgumentException)
+        {
+            throw new UsageException($"--kill-pid: no process {pid} is running.");
+        }
     }
 }

@@ -23,7 +23,7 @@ internal sealed class ProgressReporter(RunMetrics metrics, MeasureWindow window,
                     $"[{Stopwatch.GetElapsedTime(origin, now).TotalSeconds,5:0}s {phase,-7}] open {metrics.Open}/{sessions}, " +
                     $"connect failed {metrics.ConnectFailureCount} | frames/s {(frames - lastFrames) / seconds:0} | " +
                     $"results/s {(results - lastResults) / seconds:0} | latency p50 {recent.PercentileMs(50):0.0} " +
-                    $"p99 {recent.PercentileMs(99):0.0} max {recent.MaxMs:0.0} ms | errors {metrics.ErrorCount} | seq gaps {metrics.SeqGaps}"));
+                    $"p99 {recent.PercentileMs(99):0.0} max {recent.MaxMs:0.0} ms | errors {metrics.ErrorCount} | seq gaps {metrics.SeqGaps} | switches {metrics.Continuity.Switches}"));
                 (lastTime, lastFrames, lastResults) = (now, frames, results);
             }
         }

@@ -10,4 +10,14 @@ public sealed class BackendOptions
 
     /// <summary>The most concurrent streams the server may carry.</summary>
     public int Capacity { get; set; } = 8;
+
+    /// <summary>The server's health endpoint; by default <c>/health</c> on the stream URL's host.</summary>
+    public Uri? HealthUrl { get; set; }
+
+    public Uri EffectiveHealthUrl => HealthUrl ?? new UriBuilder(Url!)
+    {
+        Scheme = Url!.Scheme == "wss" ? "https" : "http",
+        Path = "/health",
+        Query = "",
+    }.Uri;
 }

@@ -10,5 +10,7 @@ public sealed class SttOptions
 
     public SessionOptions Session { get; set; } = new();
 
+    public PoolOptions Pool { get; set; } = new();
+
     public DeliveryOptions Delivery { get; set; } = new();
 }

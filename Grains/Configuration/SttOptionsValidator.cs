@@ -41,28 +41,34 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
         RequirePositive(problems, "Stt:Session:IdleTimeout", options.Session.IdleTimeout);
         RequirePositive(problems, "Stt:Session:StopTimeout", options.Session.StopTimeout);
         RequirePositive(problems, "Stt:Session:ConnectTimeout", options.Session.ConnectTimeout);
+        RequirePositive(problems, "Stt:Session:StallTimeout", options.Session.StallTimeout);
+        RequirePositive(problems, "Stt:Session:ReplayWindow", options.Session.ReplayWindow);
+        RequireAtLeast(problems, "Stt:Session:MaxBackendSwitches", options.Session.MaxBackendSwitches, 0);
+        RequirePositive(problems, "Stt:Pool:LeaseTtl", options.Pool.LeaseTtl);
+        RequirePositive(problems, "Stt:Pool:ProbeInterval", options.Pool.ProbeInterval);
+        RequirePositive(problems, "Stt:Pool:ProbeTimeout", options.Pool.ProbeTimeout);
+        RequirePositive(problems, "Stt:Pool:DegradedFor", options.Pool.DegradedFor);
+        RequirePositive(problems, "Stt:Pool:StatusRefresh", options.Pool.StatusRefresh);
+        RequirePositive(problems, "Stt:Pool:PingInterval", options.Pool.PingInterval);
+        RequireAtLeast(problems, "Stt:Pool:UnhealthyAfter", options.Pool.UnhealthyAfter, 1);
+        RequireAtLeast(problems, "Stt:Pool:HealthyAfter", options.Pool.HealthyAfter, 1);
+        RequireAtLeast(problems, "Stt:Pool:MinIdleConnections", options.Pool.MinIdleConnections, 0);
+        RequireAtLeast(problems, "Stt:Pool:MaxIdleConnections", options.Pool.MaxIdleConnections, Math.Max(options.Pool.MinIdleConnections, 1));
         RequirePositive(problems, "Stt:Delivery:PollPeriod", options.Delivery.PollPeriod);
-        if (options.Delivery.Queues < 1)
-        {
-            problems.Add($"Stt:Delivery:Queues must be at least 1 (got {options.Delivery.Queues}).");
-        }
-
-        if (options.Delivery.StreamsPerEdge < 1)
-        {
-            problems.Add($"Stt:Delivery:StreamsPerEdge must be at least 1 (got {options.Delivery.StreamsPerEdge}).");
-        }
-
-        if (options.Delivery.MaxDequeue < 1)
-        {
-            problems.Add($"Stt:Delivery:MaxDequeue must be at least 1 (got {options.Delivery.MaxDequeue}).");
-        }
-
-        if (options.Delivery.MaxBatch < 1)
-        {
-            problems.Add($"Stt:Delivery:MaxBatch must be at least 1 (got {options.Delivery.MaxBatch}).");
-        }
+        RequireAtLeast(problems, "Stt:Delivery:Queues", options.Delivery.Queues, 1);
+        RequireAtLeast(problems, "Stt:Delivery:StreamsPerEdge", options.Delivery.StreamsPerEdge, 1);
+        RequireAtLeast(problems, "Stt:Delivery:MaxDequeue", options.Delivery.MaxDequeue, 1);
+        RequireAtLeast(problems, "Stt:Delivery:MaxBatch", options.Delivery.MaxBatch, 1);
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void RequireAtLeast(List<string> problems, string key, int value, int minimum)
+    {
+        if (value < minimum)
+        {
+            problems.Add($"{key} must be at least {minimum} (got {value}).");
+        }
     }
 
     private static void RequirePositive(List<string> problems, string key, TimeSpan value)

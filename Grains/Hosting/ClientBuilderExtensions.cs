@@ -17,11 +17,7 @@ public static class ClientBuilderExtensions
             throw new InvalidOperationException("An edge runs as a cluster client only when Orleans:Redis is configured; without it the edge hosts its own silo.");
         }
 
-        client.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = cluster.ClusterId;
-            o.ServiceId = cluster.ServiceId;
-        });
+        client.Configure<ClusterOptions>(cluster.ApplyTo);
         client.UseRedisClustering(cluster.Redis!);
 
         var delivery = DeliveryOptions.From(configuration);

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
 
 namespace OrleansStt.Grains.Hosting;
 
@@ -26,6 +27,12 @@ public sealed class ClusterSettings
     public string? AdvertisedIPAddress { get; set; }
 
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
+
+    public void ApplyTo(ClusterOptions options)
+    {
+        options.ClusterId = ClusterId;
+        options.ServiceId = ServiceId;
+    }
 
     public static ClusterSettings From(IConfiguration configuration)
     {

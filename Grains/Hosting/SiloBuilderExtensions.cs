@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using OrleansStt.Grains.Backends;
 using OrleansStt.Grains.Configuration;
 using OrleansStt.Grains.Delivery;
 using OrleansStt.Grains.Interfaces.Delivery;
@@ -16,11 +17,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddOrleansStt(this ISiloBuilder silo, IConfiguration configuration)
     {
         var cluster = ClusterSettings.From(configuration);
-        silo.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = cluster.ClusterId;
-            o.ServiceId = cluster.ServiceId;
-        });
+        silo.Configure<ClusterOptions>(cluster.ApplyTo);
 
         if (cluster.UsesRedis)
         {
@@ -54,6 +51,10 @@ public static class SiloBuilderExtensions
         silo.Services.AddOptions<SttOptions>().Bind(configuration.GetSection(SttOptions.Section)).ValidateOnStart();
         silo.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SttOptions>, SttOptionsValidator>();
         silo.Services.AddSingleton<EdgeOutbox>();
+        silo.Services.AddSingleton<BackendDirectory>();
+        silo.Services.AddSingleton<BackendConnections>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<BackendConnections>());
+        silo.Services.AddHttpClient();
         return silo;
     }
 }

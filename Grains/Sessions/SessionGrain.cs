@@ -13,30 +13,45 @@ using OrleansStt.Grains.Interfaces.Sessions;
 namespace OrleansStt.Grains.Sessions;
 
 /// <summary>
-/// One client session. Backend results are read by a loop running on this activation's
-/// scheduler, so it interleaves with requests only at awaits and never runs beside them:
-/// <c>seq</c> needs no lock.
+/// One client session. GPU results are read by a loop running on this activation's scheduler,
+/// so it interleaves with requests and timers only at awaits and never runs beside them:
+/// <c>seq</c>, the audio timeline and the failover state need no lock.
 /// </summary>
 public sealed partial class SessionGrain(
     IOptions<SttOptions> options,
     EdgeOutbox outbox,
+    BackendDirectory directory,
+    BackendConnections connections,
     TimeProvider time,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
-    private readonly CancellationTokenSource _lifetime = new();
+    private readonly HashSet<string> _failedBackends = new(StringComparer.Ordinal);
     private SessionState _state = SessionState.New;
     private SessionRequest _request = null!;
+    private AudioReplayBuffer _replay = null!;
     private BackendLease? _lease;
-    private BackendStream? _backend;
+    private BackendSocket? _socket;
+
+    // Bumped per GPU stream, so a result loop of a replaced stream knows to stop.
+    private int _stream;
+    private bool _switching;
+    private bool _finalizePending;
+    private int _switches;
     private long _seq;
+
+    // Session audio position (ms) where the current GPU stream's position 0 lies.
+    private long _offsetMs;
+    private long _lastEndMs;
     private long _lastActivity;
-    private IGrainTimer? _idleTimer;
-    private bool _stoppedReceived;
-    private ErrorMessage? _backendError;
+    private long _lastRenewal;
+    private long? _unansweredSince;
+    private IGrainTimer? _watchdog;
 
     private SessionOptions Settings => options.Value.Session;
 
     private string SessionId => this.GetPrimaryKeyString();
+
+    private string BackendId => _lease?.BackendId ?? "(none)";
 
     public async Task<OpenOutcome> Open(SessionRequest request)
     {
@@ -46,7 +61,8 @@ public sealed partial class SessionGrain(
         }
 
         _request = request;
-        var refusal = await ConnectToBackendAsync();
+        _replay = new AudioReplayBuffer(request.SampleRate, Settings.ReplayWindow);
+        var refusal = await AcquireBackendAsync(failover: false);
         if (refusal is not null)
         {
             await EndAsync(refusal);
@@ -54,10 +70,10 @@ public sealed partial class SessionGrain(
         }
 
         _state = SessionState.Streaming;
-        Touch();
-        Publish(new SessionMessage(SessionId, NewResumeToken(), _lease!.BackendId));
-        _ = PumpResultsAsync(_backend!);
-        _idleTimer = this.RegisterGrainTimer(CheckIdleAsync, new GrainTimerCreationOptions(Settings.IdleTimeout, Settings.IdleTimeout / 4));
+        _lastActivity = _lastRenewal = time.GetTimestamp();
+        Publish(new SessionMessage(SessionId, NewResumeToken(), BackendId));
+        _ = PumpResultsAsync(_socket!, _stream);
+        _watchdog = this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
         return OpenOutcome.Opened;
     }
 
@@ -69,8 +85,13 @@ public sealed partial class SessionGrain(
             return;
         }
 
-        Touch();
-        await ToBackendAsync(b => b.SendAudioAsync(chunk.Bytes, _lifetime.Token));
+        _lastActivity = time.GetTimestamp();
+        _replay.Append(chunk.Bytes);
+        if (!_switching)
+        {
+            _unansweredSince ??= _lastActivity;
+            await ToBackendAsync(s => s.SendAudioAsync(chunk.Bytes, default));
+        }
     }
 
     public async Task FinalizeUtterance()
@@ -81,8 +102,14 @@ public sealed partial class SessionGrain(
             return;
         }
 
-        Touch();
-        await ToBackendAsync(b => b.SendFinalizeAsync(_lifetime.Token));
+        _lastActivity = time.GetTimestamp();
+        if (_switching)
+        {
+            _finalizePending = true;
+            return;
+        }
+
+        await ToBackendAsync(s => s.SendFinalizeAsync(default));
     }
 
     public async Task CloseStream()
@@ -94,14 +121,18 @@ public sealed partial class SessionGrain(
         }
 
         _state = SessionState.Stopping;
-        await ToBackendAsync(b => b.SendStopAsync(_lifetime.Token));
         this.RegisterGrainTimer(StopTimedOutAsync, new GrainTimerCreationOptions(Settings.StopTimeout, Timeout.InfiniteTimeSpan));
+        if (!_switching)
+        {
+            _unansweredSince ??= time.GetTimestamp();
+            await ToBackendAsync(s => s.SendStopAsync(default));
+        }
     }
 
     public Task Keepalive()
     {
         EnsureOpened();
-        Touch();
+        _lastActivity = time.GetTimestamp();
         return Task.CompletedTask;
     }
 
@@ -129,7 +160,6 @@ public sealed partial class SessionGrain(
     {
         // Normally already ended; this covers deactivations Orleans starts on its own.
         await EndAsync(farewell: null);
-        _lifetime.Dispose();
     }
 
     /// <summary>
@@ -145,32 +175,46 @@ public sealed partial class SessionGrain(
         }
     }
 
-    /// <summary>Leases and dials GPU servers in turn; returns the error for the client when none can take the session.</summary>
-    private async Task<ErrorMessage?> ConnectToBackendAsync()
+    /// <summary>
+    /// Leases and starts a stream on the best GPU server this session has not failed on; returns
+    /// the error for the client when none can take it.
+    /// </summary>
+    private async Task<ErrorMessage?> AcquireBackendAsync(bool failover)
     {
-        var backends = options.Value.Backends;
-        var first = Random.Shared.Next(backends.Count);
         var start = new BackendStart(SessionId, _request.Language, _request.Translate, _request.SampleRate, _request.Encoding);
         string? lastFailure = null;
-        for (var i = 0; i < backends.Count; i++)
+        foreach (var backendId in directory.Rank(_failedBackends))
         {
-            var pool = GrainFactory.GetGrain<IBackendPoolGrain>(backends[(first + i) % backends.Count].Id);
-            var lease = await pool.TryLease(SessionId);
+            var pool = GrainFactory.GetGrain<IBackendPoolGrain>(backendId);
+            var lease = await pool.TryLease(SessionId, failover);
             if (lease is null)
             {
                 continue;
             }
 
+            directory.NoteLeased(backendId);
+            var sockets = connections.For(backendId);
+            BackendSocket? socket = null;
             try
             {
-                _backend = await BackendStream.OpenAsync(lease.StreamUri, start, Settings.ConnectTimeout, _lifetime.Token);
-                _lease = lease;
+                using var deadline = new CancellationTokenSource(Settings.ConnectTimeout);
+                socket = await sockets.RentAsync(deadline.Token);
+                await socket.StartAsync(start, deadline.Token);
+                (_lease, _socket) = (lease, socket);
+                _stream++;
                 return null;
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or HttpRequestException)
             {
-                lastFailure = $"{lease.BackendId}: {ex.Message}";
-                LogBackendConnectFailed(logger, ex, SessionId, lease.BackendId);
+                lastFailure = $"{backendId}: {ex.Message}";
+                LogBackendConnectFailed(logger, ex, SessionId, backendId);
+                if (socket is not null)
+                {
+                    sockets.Discard(socket);
+                }
+
+                _failedBackends.Add(backendId);
+                await pool.ReportFailure(BackendFailure.ConnectFailed);
                 await pool.Release(SessionId);
             }
         }
@@ -180,100 +224,240 @@ public sealed partial class SessionGrain(
             : new ErrorMessage(ErrorCodes.BackendUnavailable, $"No GPU server could be reached (last: {lastFailure}).");
     }
 
-    private async Task PumpResultsAsync(BackendStream backend)
+    private async Task PumpResultsAsync(BackendSocket socket, int stream)
     {
         try
         {
-            await foreach (var result in backend.ReadResultsAsync(_lifetime.Token))
-            {
-                if (!OnBackendResult(result))
-                {
-                    break;
-                }
-            }
+            await ReadResultsAsync(socket, stream);
         }
-        catch (Exception ex) when (_state != SessionState.Ended)
+        catch (Exception ex)
         {
-            LogBackendLost(logger, ex, SessionId, _lease?.BackendId);
-        }
-        catch
-        {
-            // The session ended and closed the socket under the read: nothing is lost.
-            return;
-        }
-
-        if (_state == SessionState.Ended)
-        {
-            return;
-        }
-
-        if (_state == SessionState.Stopping && _stoppedReceived)
-        {
-            await EndAsync(new ClosedMessage(CloseReasons.ClientClosed));
-        }
-        else
-        {
-            await EndAsync(_backendError ?? new ErrorMessage(ErrorCodes.BackendUnavailable, $"GPU server {_lease?.BackendId} closed the stream."));
+            // A grain call failed mid-switch (e.g. a pool's silo died); the client must not hang.
+            LogSessionFailed(logger, ex, SessionId);
+            await EndAsync(new ErrorMessage(ErrorCodes.Internal, "The gateway failed to serve this session."));
         }
     }
 
-    /// <summary>Publishes one backend result; false when the stream is over.</summary>
-    private bool OnBackendResult(BackendResult result)
+    private async Task ReadResultsAsync(BackendSocket socket, int stream)
     {
-        switch (result.Type)
+        await foreach (var result in socket.Results.ReadAllAsync())
         {
-            case "partial":
-                Publish(new TranscriptMessage(false, _request.Language, result.Text ?? "", result.StartMs, result.EndMs));
-                return true;
-            case "final":
-                Publish(new TranscriptMessage(true, _request.Language, result.Text ?? "", result.StartMs, result.EndMs));
-                return true;
-            case "translation":
-                Publish(new TranslationMessage(result.IsFinal, result.Language ?? "", _request.Language, result.Text ?? "", result.StartMs, result.EndMs));
-                return true;
-            case "stopped":
-                _stoppedReceived = true;
-                return false;
-            case "error":
-                _backendError = new ErrorMessage(ErrorCodes.BackendUnavailable, $"GPU server {_lease?.BackendId} failed: {result.Message}");
-                return false;
-            default:
-                return true;
-        }
-    }
-
-    private async Task ToBackendAsync(Func<BackendStream, ValueTask> send)
-    {
-        try
-        {
-            await send(_backend!);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            if (_state == SessionState.Ended)
+            if (stream != _stream || _state == SessionState.Ended)
             {
                 return;
             }
 
-            LogBackendLost(logger, ex, SessionId, _lease?.BackendId);
-            await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"GPU server {_lease?.BackendId} is unreachable: {ex.Message}"));
+            _unansweredSince = null;
+            switch (result.Type)
+            {
+                case "partial":
+                case "final":
+                    PublishResult(new TranscriptMessage(result.Type == "final", _request.Language, result.Text ?? "", result.StartMs + _offsetMs, result.EndMs + _offsetMs));
+                    break;
+                case "translation":
+                    PublishResult(new TranslationMessage(result.IsFinal, result.Language ?? "", _request.Language, result.Text ?? "", result.StartMs + _offsetMs, result.EndMs + _offsetMs));
+                    break;
+                case "stopped" when _state == SessionState.Stopping:
+                    await FinishAsync();
+                    return;
+                case "error":
+                    await SwitchBackendAsync(BackendFailure.StreamError, $"it reported: {result.Message}");
+                    return;
+            }
+        }
+
+        if (stream == _stream && _state is SessionState.Streaming or SessionState.Stopping)
+        {
+            await SwitchBackendAsync(BackendFailure.Dropped, "its connection dropped");
         }
     }
 
-    private Task CheckIdleAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes a result on the session's audio timeline. A partial that ends no later than
+    /// something already sent is a replay's repeat after a failover: the client has it already.
+    /// </summary>
+    private void PublishResult(ClientMessage result)
     {
-        var idle = time.GetElapsedTime(_lastActivity);
-        return _state == SessionState.Streaming && idle >= Settings.IdleTimeout
-            ? EndAsync(new ClosedMessage(CloseReasons.IdleTimeout))
-            : Task.CompletedTask;
+        var (isFinal, endMs) = result switch
+        {
+            TranscriptMessage t => (t.IsFinal, t.EndMs),
+            TranslationMessage t => (t.IsFinal, t.EndMs),
+            _ => (true, 0L),
+        };
+        if (!isFinal && endMs <= _lastEndMs)
+        {
+            return;
+        }
+
+        _lastEndMs = Math.Max(_lastEndMs, endMs);
+        if (isFinal && result is TranscriptMessage)
+        {
+            _replay.ForgetBefore(endMs);
+        }
+
+        Publish(result);
+    }
+
+    /// <summary>
+    /// Moves the stream to another GPU server without the client noticing more than a notice:
+    /// the audio since the last final is replayed there and its results are shifted onto this
+    /// session's timeline.
+    /// </summary>
+    private async Task SwitchBackendAsync(BackendFailure failure, string why)
+    {
+        if (_switching || _state is SessionState.Ended or SessionState.New)
+        {
+            return;
+        }
+
+        _switching = true;
+        var failed = BackendId;
+        LogSwitching(logger, SessionId, failed, failure, why);
+        await LetGoOfBackendAsync(cleanly: false, failure);
+        _failedBackends.Add(failed);
+        if (++_switches > Settings.MaxBackendSwitches)
+        {
+            await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"GPU server {failed} failed ({why}) and this session already moved {Settings.MaxBackendSwitches} times."));
+            return;
+        }
+
+        var refusal = await AcquireBackendAsync(failover: true);
+        if (refusal is not null)
+        {
+            await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"GPU server {failed} failed ({why}) and no other could take over: {refusal.Message}"));
+            return;
+        }
+
+        _offsetMs = _replay.StartMs;
+        Publish(new NoticeMessage(NoticeCodes.BackendSwitched, $"GPU server {failed} failed ({why}); the session continues on {BackendId}.") { Backend = BackendId });
+        _ = PumpResultsAsync(_socket!, _stream);
+        await ReplayAsync();
+    }
+
+    /// <summary>Sends the kept audio, and whatever arrives meanwhile, then any command that waited.</summary>
+    private async Task ReplayAsync()
+    {
+        var stream = _stream;
+        var position = _replay.Start;
+        while (_replay.TryGetChunk(position, out var audio, out var audioStart))
+        {
+            _unansweredSince ??= time.GetTimestamp();
+            if (!await TrySendAsync(s => s.SendAudioAsync(audio, default)) || stream != _stream)
+            {
+                return;
+            }
+
+            position = audioStart + audio.Length;
+        }
+
+        _switching = false;
+        if (_finalizePending)
+        {
+            _finalizePending = false;
+            await ToBackendAsync(s => s.SendFinalizeAsync(default));
+        }
+
+        if (_state == SessionState.Stopping)
+        {
+            await ToBackendAsync(s => s.SendStopAsync(default));
+        }
+    }
+
+    private async Task ToBackendAsync(Func<BackendSocket, ValueTask> send)
+    {
+        if (!await TrySendAsync(send))
+        {
+            await SwitchBackendAsync(BackendFailure.Dropped, "it could not be written to");
+        }
+    }
+
+    /// <summary>False when the GPU socket failed; true when sent, or when the session ended meanwhile.</summary>
+    private async Task<bool> TrySendAsync(Func<BackendSocket, ValueTask> send)
+    {
+        if (_socket is not { } socket)
+        {
+            return _state == SessionState.Ended;
+        }
+
+        try
+        {
+            await send(socket);
+            return true;
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            return _state == SessionState.Ended;
+        }
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetTimestamp();
+        if (_state == SessionState.Streaming && time.GetElapsedTime(_lastActivity, now) >= Settings.IdleTimeout)
+        {
+            await EndAsync(new ClosedMessage(CloseReasons.IdleTimeout));
+            return;
+        }
+
+        if (_unansweredSince is { } since && !_switching && time.GetElapsedTime(since, now) >= Settings.StallTimeout)
+        {
+            _unansweredSince = null;
+            await SwitchBackendAsync(BackendFailure.Stalled, $"it sent nothing for {Settings.StallTimeout.TotalSeconds:0.#} s");
+            return;
+        }
+
+        if (_lease is { } lease && time.GetElapsedTime(_lastRenewal, now) >= lease.RenewEvery)
+        {
+            _lastRenewal = now;
+            await GrainFactory.GetGrain<IBackendPoolGrain>(lease.BackendId).Renew(SessionId);
+        }
     }
 
     private Task StopTimedOutAsync(CancellationToken cancellationToken) =>
         _state == SessionState.Stopping ? EndAsync(new ClosedMessage(CloseReasons.ClientClosed)) : Task.CompletedTask;
 
+    /// <summary>The GPU server answered <c>stopped</c>: every result is out, and its socket can serve the next session.</summary>
+    private async Task FinishAsync()
+    {
+        await LetGoOfBackendAsync(cleanly: true, failure: null);
+        await EndAsync(new ClosedMessage(CloseReasons.ClientClosed));
+    }
+
+    /// <summary>Returns (clean) or discards the socket and releases the lease, reporting a failure if there was one.</summary>
+    private async Task LetGoOfBackendAsync(bool cleanly, BackendFailure? failure)
+    {
+        _stream++;
+        if (_lease is not { } lease)
+        {
+            return;
+        }
+
+        var sockets = connections.For(lease.BackendId);
+        if (_socket is { } socket)
+        {
+            if (cleanly)
+            {
+                sockets.Return(socket);
+            }
+            else
+            {
+                sockets.Discard(socket);
+            }
+        }
+
+        (_socket, _lease) = (null, null);
+        var pool = GrainFactory.GetGrain<IBackendPoolGrain>(lease.BackendId);
+        if (failure is { } reported)
+        {
+            await pool.ReportFailure(reported);
+        }
+
+        await pool.Release(SessionId);
+    }
+
     /// <summary>
     /// The one way out of a session: the last message (if any) closes the client socket, the
-    /// backend socket is closed, the lease is returned and the activation goes away.
+    /// GPU socket and lease are let go, and the activation goes away.
     /// </summary>
     private async Task EndAsync(ClientMessage? farewell)
     {
@@ -289,36 +473,22 @@ public sealed partial class SessionGrain(
             Publish(farewell, status);
         }
 
-        _idleTimer?.Dispose();
-
-        // Close the GPU socket with a handshake first; cancelling the pending read first would abort it.
-        if (_backend is not null)
-        {
-            await _backend.DisposeAsync();
-            _backend = null;
-        }
-
-        await _lifetime.CancelAsync();
-
-        if (_lease is not null)
-        {
-            await GrainFactory.GetGrain<IBackendPoolGrain>(_lease.BackendId).Release(SessionId);
-            _lease = null;
-        }
-
+        _watchdog?.Dispose();
+        await LetGoOfBackendAsync(cleanly: false, failure: null);
         this.DeactivateOnIdle();
     }
 
     private void Publish(ClientMessage message, int? closeStatus = null) =>
         outbox.Post(_request.EdgeId, new SessionOutput(SessionId, message with { Seq = ++_seq }, closeStatus));
 
-    private void Touch() => _lastActivity = time.GetTimestamp();
-
     private static string NewResumeToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} could not open a stream on GPU server {BackendId}")]
     private static partial void LogBackendConnectFailed(ILogger logger, Exception exception, string sessionId, string backendId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} lost its stream on GPU server {BackendId}")]
-    private static partial void LogBackendLost(ILogger logger, Exception exception, string sessionId, string? backendId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Session {SessionId} failed")]
+    private static partial void LogSessionFailed(ILogger logger, Exception exception, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} leaves GPU server {BackendId} ({Failure}: {Why})")]
+    private static partial void LogSwitching(ILogger logger, string sessionId, string backendId, BackendFailure failure, string why);
 }

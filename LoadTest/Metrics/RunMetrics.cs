@@ -21,6 +21,8 @@ internal sealed class RunMetrics
 
     public LatencyHistogram WindowLatency { get; } = new();
 
+    public ContinuityMetrics Continuity { get; } = new();
+
     /// <summary>All results, drained every second by the progress line.</summary>
     public LatencyHistogram RecentLatency { get; } = new();
 

@@ -4,6 +4,8 @@ namespace OrleansStt.LoadTest;
 /// Everything a run measured. Latency, results/s and frames/s cover the measured window only;
 /// the failure counts cover the whole run. Latencies are in milliseconds.
 /// </summary>
+/// <param name="SessionsEndedOnBackend">Null unless every backend_switched notice named its new backend.</param>
+/// <param name="Finals">Null with --no-finals-check.</param>
 internal sealed record LoadReport(
     LoadReportSettings Settings,
     DateTimeOffset StartedAt,
@@ -29,13 +31,20 @@ internal sealed record LoadReport(
     long ProtocolErrors,
     long SendFailures,
     long SeqGaps,
+    IReadOnlyDictionary<string, long> SessionsStartedOnBackend,
+    IReadOnlyDictionary<string, long>? SessionsEndedOnBackend,
+    SwitchReport Switches,
+    FinalsReport? Finals,
+    long TimelineRegressions,
+    KillReport? Kill,
     IReadOnlyDictionary<string, long> UnexpectedFailures,
     IReadOnlyList<ProcessUsage> Processes,
     IReadOnlyList<string> Problems)
 {
     public static LoadReport From(LoadTestOptions options, RunMetrics m, MeasureWindow window, DateTimeOffset startedAt, bool deadlineHit,
-        IReadOnlyList<ProcessUsage> processes)
+        IReadOnlyList<ProcessUsage> processes, KillReport? kill)
     {
+        var c = m.Continuity;
         var seconds = window.Length.TotalSeconds;
         var latency = m.WindowLatency.Snapshot().ToStats();
         var report = new LoadReport(
@@ -43,11 +52,13 @@ internal sealed record LoadReport(
             Sorted(m.ConnectFailures), m.ConnectTime.Snapshot().ToStats(), latency, m.SendLag.Snapshot().ToStats(), latency.Count / seconds,
             m.FramesSentInWindow / seconds, m.Results, m.FramesSent, m.UnmatchedResults, Sorted(m.ErrorsByCode),
             Sorted(m.NoticesByCode), Sorted(m.CloseStatuses), m.ClosedWithoutClosed, m.CloseTimeouts, m.BrokenSessions,
-            m.ProtocolErrors, m.SendFailures, m.SeqGaps, Sorted(m.UnexpectedFailures), processes, []);
+            m.ProtocolErrors, m.SendFailures, m.SeqGaps, Sorted(c.StartedOnBackend), c.EndedOnUnknown > 0 ? null : Sorted(c.EndedOnBackend),
+            SwitchReport.From(c), options.CheckFinals ? FinalsReport.From(c) : null, c.TimelineRegressions, kill,
+            Sorted(m.UnexpectedFailures), processes, []);
         return report with { Problems = report.FindProblems().ToList() };
     }
 
-    /// <summary>What makes the run a failure (exit code 1); notices, being informational, are not among them.</summary>
+    /// <summary>What makes the run a failure (exit code 1); notices, backend_switched included, are informational and not among them.</summary>
     private IEnumerable<string> FindProblems()
     {
         if (GlobalDeadlineHit)
@@ -78,6 +89,26 @@ internal sealed record LoadReport(
         if (SeqGaps > 0)
         {
             yield return $"{SeqGaps} seq gaps";
+        }
+
+        if (Finals is { Missing: > 0 } missing)
+        {
+            yield return $"{missing.Missing} finals missing";
+        }
+
+        if (Finals is { Unexpected: > 0 } unexpected)
+        {
+            yield return $"{unexpected.Unexpected} unexpected finals";
+        }
+
+        if (TimelineRegressions > 0)
+        {
+            yield return $"{TimelineRegressions} finals went back on the audio timeline";
+        }
+
+        if (Kill is { Error: { } killError })
+        {
+            yield return $"--kill-pid {Kill.Pid} was not killed: {killError}";
         }
 
         if (ProtocolErrors > 0)

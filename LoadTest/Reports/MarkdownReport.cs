@@ -28,6 +28,8 @@ internal static class MarkdownReport
         Line($"| result (end_ms → arrival) | {Row(r.Latency)} |");
         Line($"| connect (upgrade) | {Row(r.ConnectTime)} |");
         Line($"| send lag (frame behind schedule) | {Row(r.SendLag)} |");
+        Line($"| switch gap (last result before backend_switched → first after) | {Row(r.Switches.Gap)} |");
+        Line($"| result gap, no switch (reference) | {Row(r.Switches.ResultGap)} |");
         Line($"");
         Line($"| measure | value |");
         Line($"|---|---|");
@@ -37,6 +39,16 @@ internal static class MarkdownReport
         Line($"| connect failures | {SummaryText.Counts(r.ConnectFailures)} |");
         Line($"| errors | {SummaryText.Counts(r.ErrorsByCode)} |");
         Line($"| notices | {SummaryText.Counts(r.NoticesByCode)} |");
+        Line($"| sessions per backend, started on | {SummaryText.Counts(r.SessionsStartedOnBackend)} |");
+        Line($"| sessions per backend, ended on | {SummaryText.EndedOn(r)} |");
+        Line($"| sessions that switched backend / switches | {r.Switches.SessionsSwitched} / {r.Switches.Switches} ({r.Switches.SwitchesWithoutLaterResult} with no result after them) |");
+        Line($"| finals | {SummaryText.FinalsLine(r.Finals)} |");
+        Line($"| timeline regressions (finals) | {r.TimelineRegressions} |");
+        if (r.Kill is { } kill)
+        {
+            Line($"| kill | {SummaryText.KillLine(kill)} |");
+        }
+
         Line($"| session endings | {SummaryText.Counts(r.CloseStatuses)} |");
         Line($"| ended without `closed` | {r.ClosedWithoutClosed} ({r.CloseTimeouts} timed out, {r.BrokenSessions} broken) |");
         Line($"| seq gaps | {r.SeqGaps} |");
@@ -44,6 +56,17 @@ internal static class MarkdownReport
         Line($"| unmatched results | {r.UnmatchedResults} |");
         Line($"| failed sends | {r.SendFailures} |");
         Line($"| unexpected failures | {SummaryText.Counts(r.UnexpectedFailures)} |");
+        if (r.Finals is { Examples.Count: > 0 } finals)
+        {
+            Line($"");
+            Line($"Sessions whose finals did not match (first {finals.Examples.Count} of {finals.SessionsWithMismatch}):");
+            Line($"");
+            foreach (var example in finals.Examples)
+            {
+                Line($"- {example}");
+            }
+        }
+
         if (r.Processes.Count > 0)
         {
             Line($"");

@@ -22,6 +22,23 @@ internal static class SummaryText
         Line($"errors       {Counts(r.ErrorsByCode)}");
         Line($"notices      {Counts(r.NoticesByCode)}");
         Line($"endings      {Counts(r.CloseStatuses)}");
+        Line($"backends     started on: {Counts(r.SessionsStartedOnBackend)}; ended on: {EndedOn(r)}");
+        var sw = r.Switches;
+        Line($"switches     {sw.SessionsSwitched} sessions switched backend, {sw.Switches} switches ({sw.SwitchesWithoutLaterResult} with no result after them)");
+        Line($"switch gap   {Stats(sw.Gap)} (last result before backend_switched → first after)");
+        Line($"result gap   {Stats(sw.ResultGap)} (between results with no switch, for reference)");
+        Line($"finals       {FinalsLine(r.Finals)}");
+        foreach (var example in r.Finals?.Examples ?? [])
+        {
+            Line($"  mismatch   {example}");
+        }
+
+        Line($"timeline     {r.TimelineRegressions} finals going back (start_ms below the previous final's end_ms, or end_ms going backwards)");
+        if (r.Kill is { } kill)
+        {
+            Line($"kill         {KillLine(kill)}");
+        }
+
         Line($"integrity    {r.ClosedWithoutClosed} without closed ({r.CloseTimeouts} timed out, {r.BrokenSessions} broken), {r.SeqGaps} seq gaps, {r.ProtocolErrors} protocol violations, {r.UnmatchedResults} unmatched results, {r.SendFailures} failed sends");
         if (r.UnexpectedFailures.Count > 0)
         {
@@ -42,6 +59,18 @@ internal static class SummaryText
 
     public static string Counts(IReadOnlyDictionary<string, long> counts) =>
         counts.Count == 0 ? "none" : string.Join(", ", counts.Select(c => $"{c.Key} × {c.Value}"));
+
+    public static string EndedOn(LoadReport r) =>
+        r.SessionsEndedOnBackend is { } ended ? Counts(ended) : "unknown (backend_switched notices name no backend)";
+
+    public static string FinalsLine(FinalsReport? f) => f is null
+        ? "not checked (--no-finals-check)"
+        : $"expected {f.Expected}, received {f.Received}, missing {f.Missing}, unexpected {f.Unexpected} ({f.SessionsWithMismatch} of {f.SessionsChecked} sessions mismatched)";
+
+    public static string KillLine(KillReport k) => k.Error is null
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"SIGKILL to pid {k.Pid} ({k.Name}) at {k.AtSeconds:0.000} s into the run (asked for {k.PlannedAtSeconds} s), {k.At:yyyy-MM-ddTHH:mm:ss.fffZ}")
+        : string.Create(CultureInfo.InvariantCulture, $"pid {k.Pid} ({k.Name ?? "?"}) not killed at {k.PlannedAtSeconds} s: {k.Error}");
 
     public static string Join(IReadOnlyList<string> items) => items.Count == 0 ? "none" : string.Join(",", items);
 }

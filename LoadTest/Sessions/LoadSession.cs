@@ -8,12 +8,14 @@ namespace OrleansStt.LoadTest;
 /// One simulated client: connects, lets a <see cref="Pacer"/> stream its audio until the window
 /// ends, sends close_stream and waits (bounded) for <c>closed</c>, recording everything in <see cref="RunMetrics"/>.
 /// </summary>
-internal sealed class LoadSession(SttConnectOptions connect, LoadTestOptions options, RunMetrics metrics, MeasureWindow window, CancellationToken deadline)
+/// <param name="index">Which of the run's sessions this is, to name it before the edge has.</param>
+internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTestOptions options, RunMetrics metrics, MeasureWindow window, CancellationToken deadline)
 {
     // The last sessions of a ramp are due just before the window opens; a connect that long is still a healthy one.
     private static readonly long LateConnectGraceTicks = MeasureWindow.Ticks(TimeSpan.FromSeconds(1));
 
     private readonly TaskCompletionSource _sendingDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SessionObserver _observer = new(index, metrics.Continuity);
     private volatile bool _receiveEnded;
 
     /// <summary>Set before the session is handed to a pacer.</summary>
@@ -106,6 +108,8 @@ internal sealed class LoadSession(SttConnectOptions connect, LoadTestOptions opt
 
         receiveStop.CancelAfter(options.CloseTimeout);
         await receiving;
+        // Every byte counted was handed to the socket: the pacer sends nothing after FinishSending (short of the deadline).
+        _observer.Complete(options.CheckFinals ? options.Audio : null, stt.Latency.BytesSent);
     }
 
     private async Task ReceiveAsync(SttSession stt, CancellationToken cancellationToken)
@@ -123,14 +127,19 @@ internal sealed class LoadSession(SttConnectOptions connect, LoadTestOptions opt
                 lastSeq = message.Seq;
                 switch (message)
                 {
+                    case SessionMessage session:
+                        _observer.OnSession(session);
+                        break;
                     case ResultMessage result:
                         metrics.Result(stt.Latency.TryMeasure(result, out var latency) ? latency : null, window.Contains(result.ArrivalTimestamp));
+                        _observer.OnResult(result);
                         break;
                     case ErrorMessage error:
                         RunMetrics.Count(metrics.ErrorsByCode, error.Code);
                         break;
                     case NoticeMessage notice:
                         RunMetrics.Count(metrics.NoticesByCode, notice.Code);
+                        _observer.OnNotice(notice);
                         break;
                     case ClosedMessage:
                         closed = true;

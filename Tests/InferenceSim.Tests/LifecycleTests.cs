@@ -10,7 +10,7 @@ public sealed class LifecycleTests
     public async Task A_client_dropping_its_socket_mid_stream_ends_the_stream()
     {
         await using var server = await SimulatorServer.StartAsync(EchoOptions);
-        var client = await StartedClientAsync(server);
+        var client = await SimClient.ConnectEchoStreamAsync(server.StreamUri);
         Assert.Equal(1, server.Stats.ActiveStreams);
 
         client.Socket.Abort();
@@ -23,7 +23,7 @@ public sealed class LifecycleTests
     public async Task A_client_closing_mid_stream_gets_its_close_answered_and_the_stream_ends()
     {
         await using var server = await SimulatorServer.StartAsync(EchoOptions);
-        await using var client = await StartedClientAsync(server);
+        await using var client = await SimClient.ConnectEchoStreamAsync(server.StreamUri);
 
         await client.CloseAsync();
 
@@ -35,7 +35,7 @@ public sealed class LifecycleTests
     public async Task DisposeAsync_aborts_open_sockets_like_a_dying_server()
     {
         var server = await SimulatorServer.StartAsync(EchoOptions);
-        await using var client = await StartedClientAsync(server);
+        await using var client = await SimClient.ConnectEchoStreamAsync(server.StreamUri);
 
         await server.DisposeAsync().AsTask().WaitAsync(SimClient.Timeout);
 
@@ -62,14 +62,5 @@ public sealed class LifecycleTests
 
         await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
         Assert.Equal(WebSocketMessageType.Close, (await receive).MessageType);
-    }
-
-    private static async Task<SimClient> StartedClientAsync(SimulatorServer server)
-    {
-        var client = await SimClient.ConnectAsync(server.StreamUri);
-        await client.StartAsync();
-        await client.SendAudioAsync(new byte[320]);
-        Assert.Equal("partial '' 0-10", Describe.Message(await client.ReceiveAsync()));
-        return client;
     }
 }

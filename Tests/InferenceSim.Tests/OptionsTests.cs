@@ -52,4 +52,29 @@ public sealed class OptionsTests
         await client.SendAudioAsync(new byte[320]);
         Assert.Equal("partial '' 0-10", Describe.Message(await client.ReceiveAsync()));
     }
+
+    [Fact]
+    public async Task Invalid_start_faults_fail_start_with_messages_naming_the_keys()
+    {
+        var options = new SimulatorOptions { Faults = { SlowMs = -1, Capacity = 0 } };
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SimulatorServer.StartAsync(options));
+
+        Assert.Equal(
+            ["Simulator:Faults:SlowMs must be at least 0 (got -1).", "Simulator:Faults:Capacity must be at least 1 (got 0)."],
+            error.Failures);
+    }
+
+    [Fact]
+    public async Task Start_faults_come_from_the_options_and_later_changes_to_them_do_not_reach_the_server()
+    {
+        var options = new SimulatorOptions { Faults = { Stall = true, SlowMs = 7, Capacity = 2 } };
+        await using var server = await SimulatorServer.StartAsync(options);
+        options.Faults.Stall = false;
+
+        Assert.True(server.Faults.Stall);
+        Assert.Equal(7, server.Faults.SlowMs);
+        Assert.Equal(2, server.Faults.Capacity);
+        Assert.False(server.Faults.Sick);
+    }
 }

@@ -17,11 +17,22 @@ public sealed class SimClient : IAsyncDisposable
 
     public WebSocket Socket => socket;
 
-    public static async Task<SimClient> ConnectAsync(Uri streamUri)
+    public static async Task<SimClient> ConnectAsync(Uri streamUri, Action<ClientWebSocketOptions>? configure = null)
     {
         var client = new SimClient();
+        configure?.Invoke(client.socket.Options);
         using var cts = new CancellationTokenSource(Timeout);
         await client.socket.ConnectAsync(streamUri, cts.Token);
+        return client;
+    }
+
+    /// <summary>Connects and starts an echo-mode stream; its first partial proves the server has processed the start.</summary>
+    public static async Task<SimClient> ConnectEchoStreamAsync(Uri streamUri)
+    {
+        var client = await ConnectAsync(streamUri);
+        await client.StartAsync();
+        await client.SendAudioAsync(new byte[320]);
+        Assert.Equal("partial '' 0-10", Describe.Message(await client.ReceiveAsync()));
         return client;
     }
 

@@ -35,7 +35,7 @@ public sealed class BackendPoolGrainTests(PoolClusterFixture fixture) : IClassFi
         await pool.Release("never-leased");
 
         var lease = await pool.TryLease("d");
-        Assert.Equal(("small", new Uri("ws://127.0.0.1:2/v1/stream")), (lease!.BackendId, lease.StreamUri));
+        Assert.Equal(("small", fixture.Server.StreamUri), (lease!.BackendId, lease.StreamUri));
         Assert.Equal(3, (await pool.GetStatus()).Active);
         foreach (var session in new[] { "a", "c", "d" })
         {

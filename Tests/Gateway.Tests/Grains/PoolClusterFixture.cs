@@ -1,24 +1,51 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansStt.Grains.Configuration;
+using OrleansStt.InferenceSim;
 
 namespace OrleansStt.Gateway.Tests.Grains;
 
-/// <summary>A TestingHost cluster whose silos know two GPU servers of capacity 10 and 3.</summary>
+/// <summary>
+/// A TestingHost cluster whose silos know two GPU servers of capacity 10 and 3, both served
+/// by one real simulator so that the pools' health probes pass.
+/// </summary>
 public sealed class PoolClusterFixture : IAsyncLifetime
 {
-    public TestCluster Cluster { get; } = new TestClusterBuilder(initialSilosCount: 1).AddSiloBuilderConfigurator<Configurator>().Build();
+    public SimulatorServer Server { get; private set; } = null!;
 
-    public Task InitializeAsync() => Cluster.DeployAsync();
+    public TestCluster Cluster { get; private set; } = null!;
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public async Task InitializeAsync()
+    {
+        Server = await SimulatorServer.StartAsync(new SimulatorOptions { Capacity = 100 });
+        var builder = new TestClusterBuilder(initialSilosCount: 1);
+        builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Stt:Backends:0:Id"] = "big",
+            ["Stt:Backends:0:Url"] = Server.StreamUri.ToString(),
+            ["Stt:Backends:0:Capacity"] = "10",
+            ["Stt:Backends:1:Id"] = "small",
+            ["Stt:Backends:1:Url"] = Server.StreamUri.ToString(),
+            ["Stt:Backends:1:Capacity"] = "3",
+        }));
+        builder.AddSiloBuilderConfigurator<Configurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        await Server.DisposeAsync();
+    }
 
     private sealed class Configurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder silo) => silo.Services.Configure<SttOptions>(o =>
+        public void Configure(ISiloBuilder silo)
         {
-            o.Backends.Add(new BackendOptions { Id = "big", Url = new Uri("ws://127.0.0.1:1/v1/stream"), Capacity = 10 });
-            o.Backends.Add(new BackendOptions { Id = "small", Url = new Uri("ws://127.0.0.1:2/v1/stream"), Capacity = 3 });
-        });
+            silo.Services.Configure<SttOptions>(silo.Configuration.GetSection(SttOptions.Section));
+            silo.Services.AddHttpClient();
+        }
     }
 }

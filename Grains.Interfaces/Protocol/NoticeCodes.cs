@@ -1,0 +1,11 @@
+namespace OrleansStt.Grains.Interfaces.Protocol;
+
+/// <summary>The <c>code</c> values of <c>notice</c> messages: informational, the session goes on.</summary>
+public static class NoticeCodes
+{
+    /// <summary>The session moved to another GPU server without losing audio.</summary>
+    public const string BackendSwitched = "backend_switched";
+
+    /// <summary>This edge is going away: reconnect with resume.</summary>
+    public const string Draining = "draining";
+}

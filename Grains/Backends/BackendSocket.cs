@@ -1,0 +1,142 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace OrleansStt.Grains.Backends;
+
+/// <summary>
+/// One pooled WebSocket to a GPU server's <c>/v1/stream</c>, carrying one recognition stream at
+/// a time (PROTOCOL §2). Its own receive loop runs for the socket's whole life, idle or not, so
+/// pings are answered and a dead server is noticed; the current session reads <see cref="Results"/>.
+/// </summary>
+public sealed class BackendSocket : IAsyncDisposable
+{
+    private static readonly ReadOnlyMemory<byte> FinalizeFrame = """{"type":"finalize"}"""u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> StopFrame = """{"type":"stop"}"""u8.ToArray();
+
+    private readonly ClientWebSocket _socket;
+    private readonly Channel<BackendResult> _results = Channel.CreateUnbounded<BackendResult>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Task _receiver;
+
+    private BackendSocket(ClientWebSocket socket)
+    {
+        _socket = socket;
+        _receiver = Task.Run(ReceiveAsync);
+    }
+
+    /// <summary>Every message of the current stream; completes when the socket is gone.</summary>
+    public ChannelReader<BackendResult> Results => _results.Reader;
+
+    public bool IsOpen => _socket.State == WebSocketState.Open && !_receiver.IsCompleted;
+
+    public static async Task<BackendSocket> ConnectAsync(Uri uri, TimeSpan pingInterval, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = pingInterval;
+        socket.Options.KeepAliveTimeout = pingInterval;
+        try
+        {
+            await socket.ConnectAsync(uri, deadline.Token);
+            return new BackendSocket(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Begins a stream; results of whatever ran on this socket before are dropped.</summary>
+    public ValueTask StartAsync(BackendStart start, CancellationToken cancellationToken)
+    {
+        while (_results.Reader.TryRead(out _))
+        {
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(start, BackendJsonContext.Default.BackendStart);
+        return _socket.SendAsync(json.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+    }
+
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken) =>
+        _socket.SendAsync(audio, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+
+    public ValueTask SendFinalizeAsync(CancellationToken cancellationToken) =>
+        _socket.SendAsync(FinalizeFrame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+
+    public ValueTask SendStopAsync(CancellationToken cancellationToken) =>
+        _socket.SendAsync(StopFrame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+
+    private async Task ReceiveAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            while (true)
+            {
+                buffer.ResetWrittenCount();
+                ValueWebSocketReceiveResult received;
+                do
+                {
+                    received = await _socket.ReceiveAsync(buffer.GetMemory(4096), CancellationToken.None);
+                    buffer.Advance(received.Count);
+                }
+                while (!received.EndOfMessage && received.MessageType != WebSocketMessageType.Close);
+
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                if (received.MessageType == WebSocketMessageType.Text)
+                {
+                    _results.Writer.TryWrite(Parse(buffer.WrittenSpan));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The server died, a ping went unanswered, or the socket was disposed: all end the stream.
+        }
+        finally
+        {
+            _results.Writer.TryComplete();
+        }
+    }
+
+    private static BackendResult Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, BackendJsonContext.Default.BackendResult)
+                ?? new BackendResult("error", null, 0, 0, null, false, "the GPU server sent null");
+        }
+        catch (JsonException ex)
+        {
+            return new BackendResult("error", null, 0, 0, null, false, $"the GPU server sent malformed JSON: {ex.Message}");
+        }
+    }
+
+    /// <summary>Closes with a handshake when the server is still there, without waiting long for its reply.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, deadline.Token);
+                await _receiver.WaitAsync(deadline.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or TimeoutException)
+            {
+                // The server is gone or slow; disposing aborts the socket either way.
+            }
+        }
+
+        _socket.Dispose();
+        await _receiver;
+    }
+}
