@@ -1,5 +1,6 @@
 using Orleans.Dashboard;
 using OrleansStt.Grains.Hosting;
+using OrleansStt.Grains.Operations;
 
 // A standalone silo: grains, delivery streams and the Orleans Dashboard; edges connect to it
 // through the cluster configured by Orleans:Redis (or localhost clustering for a one-box trial).
@@ -10,6 +11,7 @@ return await ConsoleHost.RunAsync(async () =>
 
     var app = builder.Build();
     app.MapOrleansDashboard("/dashboard");
+    app.MapBackendOperations();
     app.MapGet("/healthz", () => Results.Text("""{"status":"ok"}""", "application/json"));
     await app.RunAsync();
 });

@@ -5,6 +5,7 @@ using OrleansStt.EdgeHost.Delivery;
 using OrleansStt.EdgeHost.Embedded;
 using OrleansStt.EdgeHost.Listen;
 using OrleansStt.Grains.Hosting;
+using OrleansStt.Grains.Operations;
 
 namespace OrleansStt.EdgeHost.Hosting;
 
@@ -47,6 +48,7 @@ public static class GatewayHosting
         if (!ClusterSettings.From(app.Configuration).UsesRedis)
         {
             app.MapOrleansDashboard("/dashboard");
+            app.MapBackendOperations();
         }
 
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));

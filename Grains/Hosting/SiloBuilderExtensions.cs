@@ -19,6 +19,9 @@ public static class SiloBuilderExtensions
         var cluster = ClusterSettings.From(configuration);
         silo.Configure<ClusterOptions>(cluster.ApplyTo);
 
+        // Failure detection (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, …) decides how
+        // soon a dead silo's sessions are found out; Orleans' defaults favour caution over speed.
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusterSettings.Section}:Membership"));
         if (cluster.UsesRedis)
         {
             silo.UseRedisClustering(cluster.Redis!);

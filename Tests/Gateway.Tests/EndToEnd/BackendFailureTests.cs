@@ -15,7 +15,7 @@ public sealed class BackendFailureTests
         await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { Capacity = 4 });
         await using var gateway = await GatewayHost.StartAsync(Backend("gpu-1", server.StreamUri, capacity: 1));
         await using var holder = await SttSession.ConnectAsync(new(gateway.ListenUri));
-        await using var holderReader = holder.ReadAllAsync().GetAsyncEnumerator();
+        await using var holderReader = Conversation.Reader(holder);
         await Conversation.ReadUntilAsync(holderReader, m => m is SessionMessage);
 
         await using var refused = await SttSession.ConnectAsync(new(gateway.ListenUri));
@@ -53,7 +53,7 @@ public sealed class BackendFailureTests
         var server = await SimulatorServer.StartAsync(new SimulatorOptions());
         await using var gateway = await GatewayHost.StartAsync(Backend("gpu-1", server.StreamUri, capacity: 4));
         await using var session = await SttSession.ConnectAsync(new(gateway.ListenUri));
-        await using var reader = session.ReadAllAsync().GetAsyncEnumerator();
+        await using var reader = Conversation.Reader(session);
         await Conversation.StreamAsync(session, Pcm.Tone(500, 400));
         await Conversation.ReadUntilAsync(reader, m => m is TranscriptMessage);
 

@@ -51,7 +51,7 @@ public sealed class StreamingTests(GatewayFixture fixture)
     public async Task Finalize_produces_a_final_for_buffered_audio_while_the_session_goes_on()
     {
         await using var session = await SttSession.ConnectAsync(Options());
-        await using var reader = session.ReadAllAsync().GetAsyncEnumerator();
+        await using var reader = Conversation.Reader(session);
         await Conversation.StreamAsync(session, Pcm.Tone(500, 600));
         await session.SendFinalizeAsync();
 

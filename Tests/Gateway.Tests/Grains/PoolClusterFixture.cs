@@ -10,9 +10,12 @@ namespace OrleansStt.Gateway.Tests.Grains;
 /// A TestingHost cluster whose silos know two GPU servers of capacity 10 and 3, both served
 /// by one real simulator so that the pools' health probes pass.
 /// </summary>
-public sealed class PoolClusterFixture : IAsyncLifetime
+public class PoolClusterFixture : IAsyncLifetime
 {
     public SimulatorServer Server { get; private set; } = null!;
+
+    /// <summary>How long an unrenewed lease lives in this cluster.</summary>
+    public virtual TimeSpan LeaseTtl => TimeSpan.FromMinutes(5);
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -28,6 +31,7 @@ public sealed class PoolClusterFixture : IAsyncLifetime
             ["Stt:Backends:1:Id"] = "small",
             ["Stt:Backends:1:Url"] = Server.StreamUri.ToString(),
             ["Stt:Backends:1:Capacity"] = "3",
+            ["Stt:Pool:LeaseTtl"] = LeaseTtl.ToString(),
         }));
         builder.AddSiloBuilderConfigurator<Configurator>();
         Cluster = builder.Build();
@@ -48,4 +52,10 @@ public sealed class PoolClusterFixture : IAsyncLifetime
             silo.Services.AddHttpClient();
         }
     }
+}
+
+/// <summary>The same cluster with leases that expire within a test's patience.</summary>
+public sealed class ShortLeaseClusterFixture : PoolClusterFixture
+{
+    public override TimeSpan LeaseTtl => TimeSpan.FromSeconds(2);
 }

@@ -20,6 +20,10 @@ public static class Conversation
         return messages;
     }
 
+    /// <summary>A reader of the session's messages that gives up after <see cref="Deadline"/>.</summary>
+    public static IAsyncEnumerator<ServerMessage> Reader(SttSession session) =>
+        session.ReadAllAsync(new CancellationTokenSource(Deadline).Token).GetAsyncEnumerator();
+
     /// <summary>Reads until a message matches; the messages read so far, that one last.</summary>
     public static async Task<List<ServerMessage>> ReadUntilAsync(IAsyncEnumerator<ServerMessage> reader, Func<ServerMessage, bool> until)
     {

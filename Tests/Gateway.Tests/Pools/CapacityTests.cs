@@ -1,0 +1,84 @@
+using System.Net.WebSockets;
+using OrleansStt.Client;
+using OrleansStt.Gateway.Tests.Infrastructure;
+
+namespace OrleansStt.Gateway.Tests.Pools;
+
+public sealed class CapacityTests
+{
+    [Fact]
+    public async Task Five_hundred_simultaneous_starts_against_capacity_300_get_exactly_300_streams()
+    {
+        await using var fleet = await Fleet.StartAsync(servers: 3, capacity: 100);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 500).Select(async _ =>
+        {
+            var session = await SttSession.ConnectAsync(new(fleet.Gateway.ListenUri));
+            var reader = Conversation.Reader(session);
+            var first = await reader.MoveNextAsync() ? reader.Current : null;
+            return (session, reader, first);
+        }));
+
+        var opened = attempts.Where(a => a.first is SessionMessage).ToList();
+        var refused = attempts.Where(a => a.first is ErrorMessage).ToList();
+        Assert.Equal((300, 200), (opened.Count, refused.Count));
+        Assert.All(refused, a => Assert.Equal("capacity_exhausted", ((ErrorMessage)a.first!).Code));
+        Assert.All(fleet.Servers, s => Assert.Equal(100, s.Stats.ActiveStreams));
+        Assert.All(fleet.Servers, s => Assert.True(s.Stats.PeakActiveStreams <= 100, $"a server carried {s.Stats.PeakActiveStreams} streams"));
+
+        await Task.WhenAll(opened.Select(async a =>
+        {
+            await a.session.SendCloseStreamAsync();
+            while (await a.reader.MoveNextAsync())
+            {
+            }
+
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, a.session.CloseStatus);
+        }));
+        foreach (var (session, reader, _) in attempts)
+        {
+            await reader.DisposeAsync();
+            await session.DisposeAsync();
+        }
+
+        await fleet.AssertNothingLeakedAsync();
+    }
+
+    [Fact]
+    public async Task A_second_session_reuses_the_first_sessions_socket()
+    {
+        await using var fleet = await Fleet.StartAsync(servers: 1, capacity: 4);
+        var server = fleet.Servers[0];
+
+        for (var i = 0; i < 3; i++)
+        {
+            await using var session = await fleet.OpenAsync();
+            await Conversation.StreamAsync(session.Session, Pcm.Tone(500, 200));
+            Assert.IsType<ClosedMessage>((await session.CloseAsync())[^1]);
+            await Eventually.Equal(0, () => Task.FromResult(fleet.SocketsInUse()));
+        }
+
+        Assert.Equal(3, server.Stats.StreamsStarted);
+        Assert.Equal(1, server.Stats.ConnectionsAccepted);
+        await fleet.AssertNothingLeakedAsync();
+    }
+
+    [Fact]
+    public async Task Idle_sockets_are_dialed_ahead_of_demand()
+    {
+        await using var fleet = await Fleet.StartAsync(servers: 2, capacity: 4, new Dictionary<string, string?>
+        {
+            ["Stt:Pool:MinIdleConnections"] = "3",
+        });
+
+        foreach (var server in fleet.Servers)
+        {
+            Assert.Equal(3L, await Eventually.Equal(3L, () => Task.FromResult(server.Stats.ConnectionsAccepted)));
+            Assert.Equal(0L, server.Stats.StreamsStarted);
+        }
+
+        await using var session = await fleet.OpenAsync();
+        Assert.IsType<ClosedMessage>((await session.CloseAsync())[^1]);
+        await fleet.AssertNothingLeakedAsync();
+    }
+}
