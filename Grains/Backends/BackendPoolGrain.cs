@@ -12,11 +12,18 @@ namespace OrleansStt.Grains.Backends;
 /// turns are the lock, and the Dashboard's grain-state view shows them as they are.
 /// </summary>
 public sealed partial class BackendPoolGrain(
+    [PersistentState("status", BackendPoolGrain.StorageName)] IPersistentState<BackendPoolStatus> published,
     IOptions<SttOptions> options,
     IHttpClientFactory httpClients,
     TimeProvider time,
     ILogger<BackendPoolGrain> logger) : Grain, IBackendPoolGrain
 {
+    /// <summary>
+    /// Where each pool publishes its status every probe. Operators read it on the Orleans
+    /// Dashboard's grain-state page (type BackendPoolGrain, id = backend id).
+    /// </summary>
+    public const string StorageName = "backend-status";
+
     // Session id → when its lease expires (TimeProvider timestamp).
     private readonly Dictionary<string, long> _leases = new(StringComparer.Ordinal);
     private readonly Queue<long> _recentFailures = new();
@@ -47,7 +54,7 @@ public sealed partial class BackendPoolGrain(
         // Until every surviving session has renewed, the server's own stream count guards capacity.
         _recoveringUntil = time.GetTimestamp() + ToTicks(Pool.LeaseTtl);
         await ProbeAsync(cancellationToken);
-        this.RegisterGrainTimer(ProbeAsync, new GrainTimerCreationOptions(Pool.ProbeInterval, Pool.ProbeInterval) { Interleave = true });
+        this.RegisterGrainTimer(ProbeAndPublishAsync, new GrainTimerCreationOptions(Pool.ProbeInterval, Pool.ProbeInterval) { Interleave = true });
         this.RegisterGrainTimer(_ => SweepExpired(), new GrainTimerCreationOptions(Pool.LeaseTtl / 4, Pool.LeaseTtl / 4));
     }
 
@@ -101,13 +108,22 @@ public sealed partial class BackendPoolGrain(
         return Task.CompletedTask;
     }
 
-    public Task<BackendPoolStatus> GetStatus()
+    public Task<BackendPoolStatus> GetStatus() => Task.FromResult(Snapshot());
+
+    private BackendPoolStatus Snapshot()
     {
         SweepExpired();
         ForgetOldFailures(time.GetTimestamp());
-        return Task.FromResult(new BackendPoolStatus(
+        return new BackendPoolStatus(
             _backend.Id, _backend.Capacity, _leases.Count, Health(), _granted, _refused, _failures, _expired, _reconnects,
-            _serverActiveStreams, _lastProbeError));
+            _serverActiveStreams, _lastProbeError);
+    }
+
+    private async Task ProbeAndPublishAsync(CancellationToken cancellationToken)
+    {
+        await ProbeAsync(cancellationToken);
+        published.State = Snapshot();
+        await published.WriteStateAsync(cancellationToken);
     }
 
     private BackendHealth Health() =>

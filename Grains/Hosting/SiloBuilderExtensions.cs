@@ -49,6 +49,7 @@ public static class SiloBuilderExtensions
             streams.ConfigureCache(cache => cache.Configure(o => o.MaxAddCount = delivery.MaxDequeue));
         });
         silo.AddMemoryGrainStorage("PubSubStore");
+        silo.AddMemoryGrainStorage(BackendPoolGrain.StorageName);
         silo.AddDashboard();
 
         silo.Services.AddOptions<SttOptions>().Bind(configuration.GetSection(SttOptions.Section)).ValidateOnStart();

@@ -18,6 +18,11 @@ public sealed class OperationsTests
         var mine = pools!.Single(p => p.GetProperty("backend_id").GetString() == running.Backend);
         Assert.Equal((8, 1, "Healthy"), (mine.GetProperty("capacity").GetInt32(), mine.GetProperty("active").GetInt32(), mine.GetProperty("health").GetString()));
 
+        // The same figures on the Orleans Dashboard's grain-state page.
+        var dashboard = await http.GetStringAsync($"/dashboard/GrainState?grainId={running.Backend}&grainType=OrleansStt.Grains.Backends.BackendPoolGrain");
+        Assert.Contains("GetStatus", dashboard);
+        Assert.Contains("Capacity", dashboard);
+
         using var drained = await http.PostAsync($"/v1/backends/{running.Backend}/drain", null);
         Assert.Equal("Draining", (await drained.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("health").GetString());
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.PostAsync("/v1/backends/no-such-gpu/drain", null)).StatusCode);
