@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using OrleansStt.Grains.Backends;
 using OrleansStt.Grains.Configuration;
 using OrleansStt.InferenceSim;
 
@@ -50,6 +51,7 @@ public class PoolClusterFixture : IAsyncLifetime
         {
             silo.Services.Configure<SttOptions>(silo.Configuration.GetSection(SttOptions.Section));
             silo.Services.AddHttpClient();
+            silo.AddMemoryGrainStorage(BackendPoolGrain.StorageName);
         }
     }
 }
