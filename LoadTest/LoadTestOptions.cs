@@ -5,7 +5,8 @@ using OrleansStt.CommandLine;
 namespace OrleansStt.LoadTest;
 
 internal sealed record LoadTestOptions(
-    Uri Url,
+    IReadOnlyList<Uri> Urls,
+    bool RawBackend,
     int Sessions,
     double RampSeconds,
     double DurationSeconds,
@@ -30,10 +31,13 @@ internal sealed record LoadTestOptions(
         loadtest — drive many /v1/listen sessions against an OrleansStt edge and measure result latency.
 
         usage: loadtest --url ws://127.0.0.1:5000/v1/listen --sessions 200 --ramp 5 --duration 20 --frame-ms 50
-                        [--frame-bytes N] [--rate N] [--audio pattern|tone] [--translate ja] [--language en]
+                        [--raw-backend] [--frame-bytes N] [--rate N] [--audio pattern|tone] [--translate ja] [--language en]
                         [--api-key KEY] [--connect-timeout 10] [--close-timeout 10] [--pids 123,456]
                         [--report-json PATH] [--report-md PATH] [--no-finals-check] [--kill-pid PID --kill-at S]
 
+          --raw-backend        speak the GPU server protocol (PROTOCOL.md §2) instead of /v1/listen: start, audio, stop,
+                               then wait for stopped; for servers and plain proxies in front of them (benchmarks).
+                               --url may then list several URLs, comma-separated: session i uses URL i mod n
           --sessions N         concurrent sessions (default 200)
           --ramp S             sessions open evenly spread over S seconds (default 5)
           --duration S         measured window after the ramp; every session streams until ramp + duration (default 20)
@@ -57,6 +61,9 @@ internal sealed record LoadTestOptions(
         the audio each session sent. Exit code 1 when any session failed, a final was missing or unexpected,
         the finals' timeline went backwards or seq had a gap; backend_switched notices alone are no failure.
         """;
+
+    /// <summary>The edge's URL; with --raw-backend, the first server's.</summary>
+    public Uri Url => Urls[0];
 
     public TimeSpan FrameInterval => TimeSpan.FromSeconds(1 / FramesPerSecond);
 
@@ -92,8 +99,20 @@ internal sealed record LoadTestOptions(
         var pids = reader.List("pids").Select(p => int.TryParse(p, out var pid) && pid > 0
             ? pid
             : throw new UsageException($"--pids: '{p}' is not a process id.")).ToList();
+        var rawBackend = reader.Flag("raw-backend");
+        var urls = reader.List("url").Select(ParseUrl).ToList();
+        if (urls.Count == 0)
+        {
+            urls.Add(new Uri("ws://127.0.0.1:5000/v1/listen"));
+        }
+        else if (urls.Count > 1 && !rawBackend)
+        {
+            throw new UsageException("--url takes one URL, or several with --raw-backend.");
+        }
+
         var options = new LoadTestOptions(
-            reader.Uri("url", "ws://127.0.0.1:5000/v1/listen"),
+            urls,
+            rawBackend,
             reader.Int("sessions", 200),
             reader.Double("ramp", 5),
             reader.Double("duration", 20),
@@ -132,6 +151,11 @@ internal sealed record LoadTestOptions(
         ValidateKill(options);
         return options;
     }
+
+    private static Uri ParseUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "ws" or "wss"
+            ? uri
+            : throw new UsageException($"--url must be a ws:// or wss:// URL, got '{text}'.");
 
     private static void ValidateKill(LoadTestOptions options)
     {

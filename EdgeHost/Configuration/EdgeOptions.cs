@@ -20,6 +20,12 @@ public sealed class EdgeOptions
     /// <summary>Messages queued for a client that reads too slowly before the edge drops its socket.</summary>
     public int OutputQueueLimit { get; set; } = 4096;
 
+    /// <summary>
+    /// Delivery streams this edge listens on; its sessions are spread over them so that several
+    /// stream agents deliver at once (docs/delivery.md). Each session tells its grain the count.
+    /// </summary>
+    public int DeliveryStreams { get; set; } = 8;
+
     /// <summary>How long the edge waits for the client's close frame after sending its own.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -32,6 +32,11 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             problems.Add($"Stt:Edge:OutputQueueLimit must be at least 16 (got {options.OutputQueueLimit}).");
         }
 
+        if (options.DeliveryStreams < 1)
+        {
+            problems.Add($"Stt:Edge:DeliveryStreams must be at least 1 (got {options.DeliveryStreams}).");
+        }
+
         if (options.CloseTimeout <= TimeSpan.Zero)
         {
             problems.Add($"Stt:Edge:CloseTimeout must be a positive duration (got {options.CloseTimeout}).");

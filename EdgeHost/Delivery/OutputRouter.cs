@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Orleans.Streams;
 using OrleansStt.EdgeHost.Listen;
-using OrleansStt.Grains.Configuration;
+using Microsoft.Extensions.Options;
+using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.Grains.Interfaces.Delivery;
 
 namespace OrleansStt.EdgeHost.Delivery;
@@ -10,7 +11,7 @@ namespace OrleansStt.EdgeHost.Delivery;
 /// Subscribes to this edge's delivery stream and hands each message to its session's socket.
 /// Started after the Orleans client or co-hosted silo, stopped before them.
 /// </summary>
-public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity edge, IConfiguration configuration, ILogger<OutputRouter> logger)
+public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity edge, IOptions<EdgeOptions> options, ILogger<OutputRouter> logger)
     : IHostedService, IAsyncObserver<OutputBatch>
 {
     private readonly ConcurrentDictionary<string, ClientConnection> _connections = new(StringComparer.Ordinal);
@@ -25,7 +26,7 @@ public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity ed
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var provider = cluster.GetStreamProvider(DeliveryStreams.ProviderName);
-        var lanes = DeliveryOptions.From(configuration).StreamsPerEdge;
+        var lanes = options.Value.DeliveryStreams;
         for (var lane = 0; lane < lanes; lane++)
         {
             _subscriptions.Add(await provider.GetStream<OutputBatch>(DeliveryStreams.ForEdge(edge.Id, lane)).SubscribeAsync(this));

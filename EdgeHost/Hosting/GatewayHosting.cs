@@ -5,6 +5,7 @@ using OrleansStt.EdgeHost.Delivery;
 using OrleansStt.EdgeHost.Embedded;
 using OrleansStt.EdgeHost.Listen;
 using OrleansStt.Grains.Hosting;
+using OrleansStt.Grains.Interfaces.Protocol;
 using OrleansStt.Grains.Operations;
 
 namespace OrleansStt.EdgeHost.Hosting;
@@ -48,7 +49,11 @@ public static class GatewayHosting
         if (!ClusterSettings.From(app.Configuration).UsesRedis)
         {
             app.MapOrleansDashboard("/dashboard");
-            app.MapBackendOperations();
+            // The edge faces clients: draining a GPU server takes the same key as listening.
+            app.MapBackendOperations().AddEndpointFilter(async (context, next) =>
+                ApiKeys.Admits(context.HttpContext.Request, context.HttpContext.RequestServices.GetRequiredService<IOptions<EdgeOptions>>().Value.ApiKeys)
+                    ? await next(context)
+                    : TypedResults.Json(new Refusal(ErrorCodes.Unauthorized, "A valid API key is required."), EdgeJsonContext.Default.Refusal, statusCode: StatusCodes.Status401Unauthorized));
         }
 
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));

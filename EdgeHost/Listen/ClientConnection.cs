@@ -22,10 +22,14 @@ public sealed partial class ClientConnection
     private readonly ILogger _logger;
     private readonly Channel<SessionOutput> _output;
     private readonly CancellationTokenSource _writerStop = new();
+    private readonly CancellationTokenSource _readerStop = new();
     private long _lastSeq;
 
     // Set once the writer has sent the session's last message and a close frame.
     private volatile bool _closedByGateway;
+
+    // Set when this connection is done; late messages for it are dropped quietly.
+    private volatile bool _finished;
 
     public ClientConnection(WebSocket socket, ISessionGrain session, EdgeOptions options, ILogger logger)
     {
@@ -43,7 +47,7 @@ public sealed partial class ClientConnection
     /// <summary>Called by the router for every message of this session, in order.</summary>
     public void Deliver(SessionOutput output)
     {
-        if (!_output.Writer.TryWrite(output))
+        if (!_output.Writer.TryWrite(output) && !_finished)
         {
             // The client reads slower than its results arrive; keeping up would need unbounded memory.
             LogSlowClient(_logger, output.SessionId, _options.OutputQueueLimit);
@@ -54,19 +58,21 @@ public sealed partial class ClientConnection
     public async Task RunAsync(SessionRequest request, CancellationToken stopping)
     {
         var writer = WriteAsync();
-        var clientGone = false;
+        var ending = Ending.GatewayCloses;
         try
         {
-            clientGone = await _session.Open(request) == OpenOutcome.Opened && await ReadAsync(stopping);
+            if (await _session.Open(request) == OpenOutcome.Opened)
+            {
+                ending = await ReadAsync(stopping) ? Ending.ClientGone : Ending.GatewayCloses;
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogGrainFailed(_logger, ex);
-            Deliver(new SessionOutput("", new ErrorMessage(ErrorCodes.Internal, "The gateway failed to serve this session."), CloseStatus.InternalError));
-            await AbandonAsync();
+            ending = Ending.GatewayFailed;
         }
 
-        if (clientGone)
+        if (ending == Ending.ClientGone)
         {
             await AbandonAsync();
             await _writerStop.CancelAsync();
@@ -78,14 +84,23 @@ public sealed partial class ClientConnection
         }
 
         await writer;
+        if (ending == Ending.GatewayFailed && !_closedByGateway)
+        {
+            // Nothing came from the session (its silo died with it): the edge says so itself.
+            await WriteInternalErrorAsync();
+            await AbandonAsync();
+        }
+
         await FinishCloseHandshakeAsync();
     }
 
     /// <summary>Forwards client frames until the socket ends; true when the client went away on its own.</summary>
     private async Task<bool> ReadAsync(CancellationToken stopping)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.MaxAudioFrameBytes, _options.MaxControlFrameBytes) + 1);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.MaxAudioFrameBytes, _options.MaxControlFrameBytes));
         var closeStreamSent = false;
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(stopping, _readerStop.Token);
+        stopping = reading.Token;
         try
         {
             while (!_closedByGateway)
@@ -191,10 +206,8 @@ public sealed partial class ClientConnection
         {
             await foreach (var output in _output.Reader.ReadAllAsync(_writerStop.Token))
             {
-                // Only the edge's own "internal" error arrives without a seq; it is always the last message.
-                var message = output.Message.Seq == 0 ? output.Message with { Seq = _lastSeq + 1 } : output.Message;
+                var message = output.Message;
                 _lastSeq = message.Seq;
-
                 json.ResetWrittenCount();
                 writer.Reset(json);
                 JsonSerializer.Serialize(writer, message, ClientMessageJsonContext.Default.ClientMessage);
@@ -202,8 +215,7 @@ public sealed partial class ClientConnection
 
                 if (output.CloseStatus is { } status)
                 {
-                    _closedByGateway = true;
-                    await _socket.CloseOutputAsync((WebSocketCloseStatus)status, CloseDescription(message), _writerStop.Token);
+                    await CloseWithAsync(status, CloseDescription(message), _writerStop.Token);
                     return;
                 }
             }
@@ -211,6 +223,30 @@ public sealed partial class ClientConnection
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
             // The socket is gone; the reader notices the same and abandons the session.
+        }
+    }
+
+    /// <summary>Sends the close frame, and gives the client <see cref="EdgeOptions.CloseTimeout"/> to answer it.</summary>
+    private async Task CloseWithAsync(int status, string description, CancellationToken cancellationToken)
+    {
+        _closedByGateway = true;
+        _readerStop.CancelAfter(_options.CloseTimeout);
+        await _socket.CloseOutputAsync((WebSocketCloseStatus)status, description, cancellationToken);
+    }
+
+    private async Task WriteInternalErrorAsync()
+    {
+        var error = new ErrorMessage(ErrorCodes.Internal, "The gateway lost this session.") { Seq = _lastSeq + 1 };
+        using var deadline = new CancellationTokenSource(_options.CloseTimeout);
+        try
+        {
+            var json = JsonSerializer.SerializeToUtf8Bytes<ClientMessage>(error, ClientMessageJsonContext.Default.ClientMessage);
+            await _socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, deadline.Token);
+            await CloseWithAsync(CloseStatus.InternalError, ErrorCodes.Internal, deadline.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // The client is gone as well.
         }
     }
 
@@ -236,6 +272,7 @@ public sealed partial class ClientConnection
 
     private async Task FinishCloseHandshakeAsync()
     {
+        _finished = true;
         _output.Writer.TryComplete();
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived && !_closedByGateway)
         {
@@ -271,6 +308,18 @@ public sealed partial class ClientConnection
                 // Dropped without a reply; the connection is closed either way.
             }
         }
+    }
+
+    private enum Ending
+    {
+        /// <summary>The client closed or vanished: the session is abandoned.</summary>
+        ClientGone,
+
+        /// <summary>The session ends itself; its last message closes the socket.</summary>
+        GatewayCloses,
+
+        /// <summary>A call to the session failed; unless it still says goodbye, the edge reports an internal error.</summary>
+        GatewayFailed,
     }
 
     private readonly record struct ReceivedFrame(WebSocketMessageType Type, int Length, bool TooLarge);

@@ -40,7 +40,12 @@ public static class ListenEndpoint
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        // Pings find half-open clients (a phone that lost its network) instead of holding them forever.
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = TimeSpan.FromSeconds(15),
+            KeepAliveTimeout = TimeSpan.FromSeconds(15),
+        });
         var sessionId = Guid.NewGuid().ToString("N");
         var connection = new ClientConnection(socket, cluster.GetGrain<ISessionGrain>(sessionId), options.Value, logger);
         router.Register(sessionId, connection);

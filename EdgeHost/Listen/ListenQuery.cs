@@ -86,7 +86,7 @@ public static partial class ListenQuery
             return false;
         }
 
-        request = new SessionRequest(edgeId, language, translate, sampleRate, encoding);
+        request = new SessionRequest(edgeId, language, translate, sampleRate, encoding, options.DeliveryStreams);
         problem = null;
         return true;
     }

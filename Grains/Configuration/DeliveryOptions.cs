@@ -11,9 +11,6 @@ public sealed class DeliveryOptions
     /// <summary>Stream queues per cluster, each with its own pulling agent; edges' streams hash onto them.</summary>
     public int Queues { get; set; } = 8;
 
-    /// <summary>Streams per edge; an edge's sessions are spread over them so that several agents deliver at once.</summary>
-    public int StreamsPerEdge { get; set; } = 8;
-
     /// <summary>
     /// Stream events a pulling agent takes from a queue per poll. Orleans' default is sized for
     /// durable queues; at our rates it caps delivery at a few thousand events per second per queue.

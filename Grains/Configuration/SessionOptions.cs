@@ -12,8 +12,9 @@ public sealed class SessionOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Audio sent with no message back from the GPU server for this long counts as a stall and
-    /// moves the session to another server. Servers silent through long pauses need more.
+    /// A GPU server that does not answer <c>stop</c> within this long counts as stalled, and the
+    /// session moves to another server to get its last results. (Silence mid-stream is normal:
+    /// servers say nothing during pauses; a dead server is found by its socket's pings instead.)
     /// </summary>
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -22,6 +23,9 @@ public sealed class SessionOptions
     /// sample_rate × 2 bytes per second per session: 32 KB/s at 16 kHz, so 960 KB for 30 s.
     /// </summary>
     public TimeSpan ReplayWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The replay buffer's hard cap whatever the sample rate (a 192 kHz session would otherwise keep 11.5 MB).</summary>
+    public int ReplayMaxBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Failovers one session may make before it gives up with <c>backend_unavailable</c>.</summary>
     public int MaxBackendSwitches { get; set; } = 3;

@@ -44,6 +44,7 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
         RequirePositive(problems, "Stt:Session:StallTimeout", options.Session.StallTimeout);
         RequirePositive(problems, "Stt:Session:ReplayWindow", options.Session.ReplayWindow);
         RequireAtLeast(problems, "Stt:Session:MaxBackendSwitches", options.Session.MaxBackendSwitches, 0);
+        RequireAtLeast(problems, "Stt:Session:ReplayMaxBytes", options.Session.ReplayMaxBytes, 0);
         RequirePositive(problems, "Stt:Pool:LeaseTtl", options.Pool.LeaseTtl);
         RequirePositive(problems, "Stt:Pool:ProbeInterval", options.Pool.ProbeInterval);
         RequirePositive(problems, "Stt:Pool:ProbeTimeout", options.Pool.ProbeTimeout);
@@ -56,7 +57,6 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
         RequireAtLeast(problems, "Stt:Pool:MaxIdleConnections", options.Pool.MaxIdleConnections, Math.Max(options.Pool.MinIdleConnections, 1));
         RequirePositive(problems, "Stt:Delivery:PollPeriod", options.Delivery.PollPeriod);
         RequireAtLeast(problems, "Stt:Delivery:Queues", options.Delivery.Queues, 1);
-        RequireAtLeast(problems, "Stt:Delivery:StreamsPerEdge", options.Delivery.StreamsPerEdge, 1);
         RequireAtLeast(problems, "Stt:Delivery:MaxDequeue", options.Delivery.MaxDequeue, 1);
         RequireAtLeast(problems, "Stt:Delivery:MaxBatch", options.Delivery.MaxBatch, 1);
 

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
+using Polly;
+using Polly.Retry;
 using OrleansStt.Grains.Configuration;
 using OrleansStt.Grains.Interfaces.Delivery;
 
@@ -17,10 +19,22 @@ public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> o
 {
     private readonly ConcurrentDictionary<(string EdgeId, int Lane), EdgeOutboxLane> _lanes = new();
 
+    // A stream queue whose silo just died comes back within seconds; a publish retried in order
+    // loses nothing, where a dropped batch would be a gap in some sessions' seq.
+    private readonly ResiliencePipeline _publishing = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 6,
+            Delay = TimeSpan.FromMilliseconds(100),
+            BackoffType = DelayBackoffType.Exponential,
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+        })
+        .Build();
+
     /// <summary>Queues <paramref name="output"/> behind everything posted earlier for the same session.</summary>
-    public void Post(string edgeId, SessionOutput output)
+    public void Post(string edgeId, int edgeStreams, SessionOutput output)
     {
-        var lane = DeliveryStreams.LaneOf(output.SessionId, options.Value.Delivery.StreamsPerEdge);
+        var lane = DeliveryStreams.LaneOf(output.SessionId, edgeStreams);
         _lanes.GetOrAdd((edgeId, lane), CreateLane).Post(output);
     }
 
@@ -28,7 +42,7 @@ public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> o
     {
         var provider = services.GetRequiredKeyedService<IStreamProvider>(DeliveryStreams.ProviderName);
         var stream = provider.GetStream<OutputBatch>(DeliveryStreams.ForEdge(key.EdgeId, key.Lane));
-        return new EdgeOutboxLane(key.EdgeId, stream, options.Value.Delivery.MaxBatch, logger);
+        return new EdgeOutboxLane(key.EdgeId, stream, _publishing, options.Value.Delivery.MaxBatch, logger);
     }
 
     public async ValueTask DisposeAsync()

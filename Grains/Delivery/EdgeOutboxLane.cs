@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
+using Polly;
 using OrleansStt.Grains.Interfaces.Delivery;
 
 namespace OrleansStt.Grains.Delivery;
@@ -15,14 +16,16 @@ internal sealed partial class EdgeOutboxLane : IAsyncDisposable
     private readonly Channel<SessionOutput> _queue = Channel.CreateUnbounded<SessionOutput>(new UnboundedChannelOptions { SingleReader = true });
     private readonly string _edgeId;
     private readonly IAsyncStream<OutputBatch> _stream;
+    private readonly ResiliencePipeline _publishing;
     private readonly int _maxBatch;
     private readonly ILogger _logger;
     private readonly Task _publisher;
 
-    public EdgeOutboxLane(string edgeId, IAsyncStream<OutputBatch> stream, int maxBatch, ILogger logger)
+    public EdgeOutboxLane(string edgeId, IAsyncStream<OutputBatch> stream, ResiliencePipeline publishing, int maxBatch, ILogger logger)
     {
         _edgeId = edgeId;
         _stream = stream;
+        _publishing = publishing;
         _maxBatch = maxBatch;
         _logger = logger;
 
@@ -44,13 +47,14 @@ internal sealed partial class EdgeOutboxLane : IAsyncDisposable
                 batch.Add(output);
             }
 
+            var items = new OutputBatch(batch);
             try
             {
-                await _stream.OnNextAsync(new OutputBatch(batch));
+                await _publishing.ExecuteAsync(async _ => await _stream.OnNextAsync(items));
             }
             catch (Exception ex)
             {
-                // The edge's sessions notice the silence and end by their idle timeout.
+                // Only when the cluster stays broken for seconds; the edge is likely gone too.
                 LogPublishFailed(_logger, ex, batch.Count, _edgeId);
             }
         }

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using StackExchange.Redis;
 using Orleans.Dashboard;
 using OrleansStt.Grains.Backends;
 using OrleansStt.Grains.Configuration;
@@ -48,7 +49,17 @@ public static class SiloBuilderExtensions
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = delivery.PollPeriod));
             streams.ConfigureCache(cache => cache.Configure(o => o.MaxAddCount = delivery.MaxDequeue));
         });
-        silo.AddMemoryGrainStorage("PubSubStore");
+        // Stream subscriptions must outlive any one silo, or an edge stops hearing the sessions
+        // whose streams' registrations lived there: durable in a Redis cluster, in memory alone.
+        if (cluster.UsesRedis)
+        {
+            silo.Services.AddRedisGrainStorage("PubSubStore", o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.Redis!));
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage("PubSubStore");
+        }
+
         silo.AddMemoryGrainStorage(BackendPoolGrain.StorageName);
         silo.AddDashboard();
 

@@ -11,13 +11,15 @@ namespace OrleansStt.Grains.Operations;
 /// </summary>
 public static class BackendEndpoints
 {
-    public static IEndpointRouteBuilder MapBackendOperations(this IEndpointRouteBuilder endpoints)
+    /// <summary>Maps the routes; the group lets a public-facing host put them behind its credentials.</summary>
+    public static RouteGroupBuilder MapBackendOperations(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/backends", async (IGrainFactory grains) =>
+        var group = endpoints.MapGroup("/v1/backends");
+        group.MapGet("", async (IGrainFactory grains) =>
             TypedResults.Json(await grains.GetGrain<IBackendFleetGrain>(0).GetStatuses(), OperationsJsonContext.Default.IReadOnlyListBackendPoolStatus));
-        endpoints.MapPost("/v1/backends/{id}/drain", (string id, IGrainFactory grains) => SetDrainingAsync(grains, id, draining: true));
-        endpoints.MapPost("/v1/backends/{id}/undrain", (string id, IGrainFactory grains) => SetDrainingAsync(grains, id, draining: false));
-        return endpoints;
+        group.MapPost("/{id}/drain", (string id, IGrainFactory grains) => SetDrainingAsync(grains, id, draining: true));
+        group.MapPost("/{id}/undrain", (string id, IGrainFactory grains) => SetDrainingAsync(grains, id, draining: false));
+        return group;
     }
 
     private static async Task<IResult> SetDrainingAsync(IGrainFactory grains, string id, bool draining)

@@ -5,10 +5,10 @@ namespace OrleansStt.Grains.Sessions;
 /// first audio byte). On failover it is replayed to the next GPU server so no final is lost.
 /// Positions assume pcm_s16le: 2 bytes per sample.
 /// </summary>
-internal sealed class AudioReplayBuffer(int sampleRate, TimeSpan window)
+internal sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int maxBytes)
 {
     private readonly LinkedList<byte[]> _chunks = new();
-    private readonly long _capacityBytes = (long)(window.TotalSeconds * sampleRate) * 2;
+    private readonly long _capacityBytes = Math.Min((long)(window.TotalSeconds * sampleRate) * 2, maxBytes);
     private long _firstChunkStart;
     private int _skipInFirstChunk;
     private long _bufferedBytes;

@@ -41,10 +41,15 @@ public sealed partial class SessionGrain(
 
     // Session audio position (ms) where the current GPU stream's position 0 lies.
     private long _offsetMs;
+    // Audio position (ms) up to which the client already has results from a server that failed:
+    // partials a replay repeats up to here are not sent again.
+    private long _sentBeforeSwitchMs;
     private long _lastEndMs;
     private long _lastActivity;
     private long _lastRenewal;
-    private long? _unansweredSince;
+
+    // When `stop` went to the GPU server; it owes `stopped`. Silence owes nothing, so audio alone never counts.
+    private long? _stopSentAt;
     private IGrainTimer? _watchdog;
 
     private SessionOptions Settings => options.Value.Session;
@@ -61,7 +66,7 @@ public sealed partial class SessionGrain(
         }
 
         _request = request;
-        _replay = new AudioReplayBuffer(request.SampleRate, Settings.ReplayWindow);
+        _replay = new AudioReplayBuffer(request.SampleRate, Settings.ReplayWindow, Settings.ReplayMaxBytes);
         var refusal = await AcquireBackendAsync(failover: false);
         if (refusal is not null)
         {
@@ -89,7 +94,6 @@ public sealed partial class SessionGrain(
         _replay.Append(chunk.Bytes);
         if (!_switching)
         {
-            _unansweredSince ??= _lastActivity;
             await ToBackendAsync(s => s.SendAudioAsync(chunk.Bytes, default));
         }
     }
@@ -124,8 +128,7 @@ public sealed partial class SessionGrain(
         this.RegisterGrainTimer(StopTimedOutAsync, new GrainTimerCreationOptions(Settings.StopTimeout, Timeout.InfiniteTimeSpan));
         if (!_switching)
         {
-            _unansweredSince ??= time.GetTimestamp();
-            await ToBackendAsync(s => s.SendStopAsync(default));
+            await SendStopAsync();
         }
     }
 
@@ -138,6 +141,7 @@ public sealed partial class SessionGrain(
 
     public async Task RejectInput(InputRejection rejection)
     {
+        EnsureOpened();
         if (_state == SessionState.Ended)
         {
             return;
@@ -158,8 +162,11 @@ public sealed partial class SessionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Normally already ended; this covers deactivations Orleans starts on its own.
-        await EndAsync(farewell: null);
+        // Normally already ended; this covers deactivations Orleans starts on its own, such as
+        // a silo shutting down: the client is told rather than left waiting.
+        await EndAsync(_state is SessionState.Streaming or SessionState.Stopping
+            ? new ErrorMessage(ErrorCodes.Internal, $"The gateway lost this session ({reason.Description}).")
+            : null);
     }
 
     /// <summary>
@@ -192,6 +199,13 @@ public sealed partial class SessionGrain(
                 continue;
             }
 
+            if (_state == SessionState.Ended)
+            {
+                // The session ended while this turn waited (a switch runs beside requests and timers).
+                await pool.Release(SessionId);
+                return null;
+            }
+
             directory.NoteLeased(backendId);
             var sockets = connections.For(backendId);
             BackendSocket? socket = null;
@@ -200,6 +214,13 @@ public sealed partial class SessionGrain(
                 using var deadline = new CancellationTokenSource(Settings.ConnectTimeout);
                 socket = await sockets.RentAsync(deadline.Token);
                 await socket.StartAsync(start, deadline.Token);
+                if (_state == SessionState.Ended)
+                {
+                    sockets.Discard(socket);
+                    await pool.Release(SessionId);
+                    return null;
+                }
+
                 (_lease, _socket) = (lease, socket);
                 _stream++;
                 return null;
@@ -247,7 +268,7 @@ public sealed partial class SessionGrain(
                 return;
             }
 
-            _unansweredSince = null;
+            _stopSentAt = null;
             switch (result.Type)
             {
                 case "partial":
@@ -284,7 +305,7 @@ public sealed partial class SessionGrain(
             TranslationMessage t => (t.IsFinal, t.EndMs),
             _ => (true, 0L),
         };
-        if (!isFinal && endMs <= _lastEndMs)
+        if (!isFinal && endMs <= _sentBeforeSwitchMs)
         {
             return;
         }
@@ -311,56 +332,104 @@ public sealed partial class SessionGrain(
         }
 
         _switching = true;
+        try
+        {
+            while (await MoveToNextBackendAsync(failure, why) is { } replayFailure)
+            {
+                (failure, why) = (BackendFailure.Dropped, replayFailure);
+            }
+        }
+        finally
+        {
+            _switching = false;
+        }
+    }
+
+    /// <summary>One move; returns why the new server failed during the replay, if it did, so the caller moves again.</summary>
+    private async Task<string?> MoveToNextBackendAsync(BackendFailure failure, string why)
+    {
         var failed = BackendId;
         LogSwitching(logger, SessionId, failed, failure, why);
+        _sentBeforeSwitchMs = Math.Max(_sentBeforeSwitchMs, _lastEndMs);
         await LetGoOfBackendAsync(cleanly: false, failure);
         _failedBackends.Add(failed);
+        if (_state == SessionState.Ended)
+        {
+            return null;
+        }
+
         if (++_switches > Settings.MaxBackendSwitches)
         {
             await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"GPU server {failed} failed ({why}) and this session already moved {Settings.MaxBackendSwitches} times."));
-            return;
+            return null;
         }
 
         var refusal = await AcquireBackendAsync(failover: true);
+        if (_state == SessionState.Ended)
+        {
+            return null;
+        }
+
         if (refusal is not null)
         {
             await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"GPU server {failed} failed ({why}) and no other could take over: {refusal.Message}"));
-            return;
+            return null;
         }
 
         _offsetMs = _replay.StartMs;
         Publish(new NoticeMessage(NoticeCodes.BackendSwitched, $"GPU server {failed} failed ({why}); the session continues on {BackendId}.") { Backend = BackendId });
         _ = PumpResultsAsync(_socket!, _stream);
-        await ReplayAsync();
+        return await ReplayAsync();
     }
 
-    /// <summary>Sends the kept audio, and whatever arrives meanwhile, then any command that waited.</summary>
-    private async Task ReplayAsync()
+    /// <summary>
+    /// Sends the kept audio, and whatever arrives meanwhile, then any command that waited;
+    /// returns why the new server failed, if it did.
+    /// </summary>
+    private async Task<string?> ReplayAsync()
     {
         var stream = _stream;
         var position = _replay.Start;
         while (_replay.TryGetChunk(position, out var audio, out var audioStart))
         {
-            _unansweredSince ??= time.GetTimestamp();
-            if (!await TrySendAsync(s => s.SendAudioAsync(audio, default)) || stream != _stream)
+            if (!await TrySendAsync(s => s.SendAudioAsync(audio, default)))
             {
-                return;
+                return "it failed while the audio was replayed to it";
+            }
+
+            if (stream != _stream || _state == SessionState.Ended)
+            {
+                return null;
             }
 
             position = audioStart + audio.Length;
         }
 
-        _switching = false;
         if (_finalizePending)
         {
             _finalizePending = false;
-            await ToBackendAsync(s => s.SendFinalizeAsync(default));
+            if (!await TrySendAsync(s => s.SendFinalizeAsync(default)))
+            {
+                return "it failed when asked to finalize";
+            }
         }
 
         if (_state == SessionState.Stopping)
         {
-            await ToBackendAsync(s => s.SendStopAsync(default));
+            _stopSentAt = time.GetTimestamp();
+            if (!await TrySendAsync(s => s.SendStopAsync(default)))
+            {
+                return "it failed when asked to stop";
+            }
         }
+
+        return null;
+    }
+
+    private async Task SendStopAsync()
+    {
+        _stopSentAt = time.GetTimestamp();
+        await ToBackendAsync(s => s.SendStopAsync(default));
     }
 
     private async Task ToBackendAsync(Func<BackendSocket, ValueTask> send)
@@ -399,10 +468,10 @@ public sealed partial class SessionGrain(
             return;
         }
 
-        if (_unansweredSince is { } since && !_switching && time.GetElapsedTime(since, now) >= Settings.StallTimeout)
+        if (_stopSentAt is { } since && !_switching && time.GetElapsedTime(since, now) >= Settings.StallTimeout)
         {
-            _unansweredSince = null;
-            await SwitchBackendAsync(BackendFailure.Stalled, $"it sent nothing for {Settings.StallTimeout.TotalSeconds:0.#} s");
+            _stopSentAt = null;
+            await SwitchBackendAsync(BackendFailure.Stalled, $"it did not answer stop within {Settings.StallTimeout.TotalSeconds:0.#} s");
             return;
         }
 
@@ -479,7 +548,7 @@ public sealed partial class SessionGrain(
     }
 
     private void Publish(ClientMessage message, int? closeStatus = null) =>
-        outbox.Post(_request.EdgeId, new SessionOutput(SessionId, message with { Seq = ++_seq }, closeStatus));
+        outbox.Post(_request.EdgeId, _request.EdgeStreams, new SessionOutput(SessionId, message with { Seq = ++_seq }, closeStatus));
 
     private static string NewResumeToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
 

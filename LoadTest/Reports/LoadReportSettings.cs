@@ -2,6 +2,7 @@ namespace OrleansStt.LoadTest;
 
 internal sealed record LoadReportSettings(
     string Url,
+    string Protocol,
     int Sessions,
     double RampSeconds,
     double DurationSeconds,
@@ -13,7 +14,14 @@ internal sealed record LoadReportSettings(
     double ConnectTimeoutSeconds,
     double CloseTimeoutSeconds)
 {
+    /// <summary>PROTOCOL.md §1, through an OrleansStt edge.</summary>
+    public const string EdgeProtocol = "client (§1, /v1/listen)";
+
+    /// <summary>PROTOCOL.md §2, straight to GPU servers or a plain proxy in front of them.</summary>
+    public const string RawBackendProtocol = "backend (§2, --raw-backend)";
+
     public static LoadReportSettings From(LoadTestOptions o) => new(
-        o.Url.ToString(), o.Sessions, o.RampSeconds, o.DurationSeconds, o.FrameBytes, o.FramesPerSecond, o.Audio,
+        string.Join(",", o.Urls), o.RawBackend ? RawBackendProtocol : EdgeProtocol, o.Sessions, o.RampSeconds, o.DurationSeconds,
+        o.FrameBytes, o.FramesPerSecond, o.Audio,
         o.Language, o.Translate, o.ConnectTimeoutSeconds, o.CloseTimeoutSeconds);
 }

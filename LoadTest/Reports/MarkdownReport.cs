@@ -18,6 +18,7 @@ internal static class MarkdownReport
         Line($"| setting | value |");
         Line($"|---|---|");
         Line($"| url | `{s.Url}` |");
+        Line($"| protocol | {s.Protocol} |");
         Line($"| sessions | {s.Sessions} |");
         Line($"| ramp / measured window | {s.RampSeconds} s / {r.WindowSeconds:0.#} s |");
         Line($"| frames | {s.FrameBytes} B at {s.FramesPerSecond:0.##}/s, {s.Audio} |");

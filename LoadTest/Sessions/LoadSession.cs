@@ -7,6 +7,8 @@ namespace OrleansStt.LoadTest;
 /// <summary>
 /// One simulated client: connects, lets a <see cref="Pacer"/> stream its audio until the window
 /// ends, sends close_stream and waits (bounded) for <c>closed</c>, recording everything in <see cref="RunMetrics"/>.
+/// With --raw-backend the same steps speak the GPU server protocol (<see cref="RawBackendConnection"/>):
+/// start on connect, stop for close_stream, stopped for closed.
 /// </summary>
 /// <param name="index">Which of the run's sessions this is, to name it before the edge has.</param>
 internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTestOptions options, RunMetrics metrics, MeasureWindow window, CancellationToken deadline)
@@ -19,7 +21,7 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
     private volatile bool _receiveEnded;
 
     /// <summary>Set before the session is handed to a pacer.</summary>
-    public SttSession Stt { get; private set; } = null!;
+    public IStreamConnection Connection { get; private set; } = null!;
 
     /// <summary>The edge ended the session; the pacer stops sending.</summary>
     public bool ReceiveEnded => _receiveEnded;
@@ -40,7 +42,7 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
             {
                 await using (stt)
                 {
-                    Stt = stt;
+                    Connection = stt;
                     await StreamAsync(stt, pacer);
                 }
             }
@@ -56,14 +58,16 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
         }
     }
 
-    private async Task<SttSession?> ConnectAsync()
+    private async Task<IStreamConnection?> ConnectAsync()
     {
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline);
         timeout.CancelAfter(options.ConnectTimeout);
         try
         {
-            var stt = await SttSession.ConnectAsync(connect, timeout.Token);
+            var stt = options.RawBackend
+                ? await RawBackendConnection.ConnectAsync(options.Urls[index % options.Urls.Count], $"loadtest-{index}", options, timeout.Token)
+                : await EdgeConnection.ConnectAsync(connect, timeout.Token);
             var connected = Stopwatch.GetTimestamp();
             metrics.SessionOpened(Stopwatch.GetElapsedTime(started, connected), late: connected > window.Start + LateConnectGraceTicks);
             return stt;
@@ -84,7 +88,7 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
         return null;
     }
 
-    private async Task StreamAsync(SttSession stt, Pacer pacer)
+    private async Task StreamAsync(IStreamConnection stt, Pacer pacer)
     {
         using var receiveStop = CancellationTokenSource.CreateLinkedTokenSource(deadline);
         var receiving = ReceiveAsync(stt, receiveStop.Token);
@@ -94,7 +98,7 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
             await _sendingDone.Task.WaitAsync(deadline);
             if (!_receiveEnded)
             {
-                await stt.SendCloseStreamAsync(deadline);
+                await stt.SendEndOfAudioAsync(deadline);
             }
         }
         catch (OperationCanceledException)
@@ -112,7 +116,7 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
         _observer.Complete(options.CheckFinals ? options.Audio : null, stt.Latency.BytesSent);
     }
 
-    private async Task ReceiveAsync(SttSession stt, CancellationToken cancellationToken)
+    private async Task ReceiveAsync(IStreamConnection stt, CancellationToken cancellationToken)
     {
         var (lastSeq, closed) = (0L, false);
         try

@@ -97,7 +97,7 @@ internal sealed class Pacer(FrameSource frames, TimeSpan interval, MeasureWindow
                 return true;
             }
 
-            var send = paced.Session.Stt.SendAudioAsync(frames.Frame(paced.NextFrame));
+            var send = paced.Session.Connection.SendAudioAsync(frames.Frame(paced.NextFrame));
             paced.NextFrame++;
             metrics.FrameSent(window.Contains(now), Stopwatch.GetElapsedTime(due, now));
             if (!send.IsCompleted)

@@ -29,7 +29,7 @@ public sealed class LeaseExpiryTests
         do
         {
             var session = await SttSession.ConnectAsync(new(edge.ListenUri));
-            var reader = Conversation.Reader(session);
+            var reader = Conversation.Reader(session, TimeSpan.FromMinutes(2));
             sessions.Add(new OpenSession(session, reader, await Conversation.ReadUntilAsync(reader, m => m is SessionMessage)));
             onDoomed = await OnOtherSiloAsync(management, survivingSilo, sessions);
         }
@@ -47,12 +47,12 @@ public sealed class LeaseExpiryTests
             async () => (await edge.Cluster.GetGrain<IBackendPoolGrain>("gpu-1").GetStatus()).Active,
             TimeSpan.FromSeconds(45)));
 
-        foreach (var session in lost)
+        await Task.WhenAll(lost.Select(async session =>
         {
             await Conversation.StreamAsync(session.Session, Pcm.Tone(500, 200));
             await session.ReadUntilAsync(m => m is ErrorMessage);
             Assert.Equal("internal", ((ErrorMessage)session.Seen[^1]).Code);
-        }
+        }));
 
         foreach (var session in survivors)
         {

@@ -15,14 +15,14 @@ public sealed class IdleTimeoutTests
         {
             ["Stt:Backends:0:Id"] = "gpu-1",
             ["Stt:Backends:0:Url"] = server.StreamUri.ToString(),
-            ["Stt:Session:IdleTimeout"] = "00:00:01",
+            ["Stt:Session:IdleTimeout"] = "00:00:02",
         });
         await using var silent = await SttSession.ConnectAsync(new(gateway.ListenUri));
         await using var chatty = await SttSession.ConnectAsync(new(gateway.ListenUri));
         var silentMessages = Conversation.ReadToEndAsync(silent);
 
         // Keepalives every 300 ms keep the chatty session alive well past the silent one's timeout.
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 15; i++)
         {
             await chatty.SendKeepaliveAsync();
             await Task.Delay(300);

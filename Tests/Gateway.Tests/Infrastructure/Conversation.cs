@@ -20,9 +20,9 @@ public static class Conversation
         return messages;
     }
 
-    /// <summary>A reader of the session's messages that gives up after <see cref="Deadline"/>.</summary>
-    public static IAsyncEnumerator<ServerMessage> Reader(SttSession session) =>
-        session.ReadAllAsync(new CancellationTokenSource(Deadline).Token).GetAsyncEnumerator();
+    /// <summary>A reader of the session's messages that gives up after <paramref name="deadline"/> (default <see cref="Deadline"/>).</summary>
+    public static IAsyncEnumerator<ServerMessage> Reader(SttSession session, TimeSpan? deadline = null) =>
+        session.ReadAllAsync(new CancellationTokenSource(deadline ?? Deadline).Token).GetAsyncEnumerator();
 
     /// <summary>Reads until a message matches; the messages read so far, that one last.</summary>
     public static async Task<List<ServerMessage>> ReadUntilAsync(IAsyncEnumerator<ServerMessage> reader, Func<ServerMessage, bool> until)

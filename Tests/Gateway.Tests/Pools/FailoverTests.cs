@@ -68,6 +68,29 @@ public sealed class FailoverTests
     }
 
     [Fact]
+    public async Task A_long_pause_in_speech_is_not_taken_for_a_stalled_server()
+    {
+        await using var fleet = await Fleet.StartAsync(servers: 2, capacity: 4);
+        await using var session = await fleet.OpenAsync();
+
+        // The simulator says nothing during silence; wait past the 2 s stall deadline.
+        await Conversation.StreamAsync(session.Session, [.. Pcm.Tone(500, 600), .. Pcm.Silence(400), .. Pcm.Silence(5000)]);
+        await session.ReadUntilAsync(m => m is TranscriptMessage { IsFinal: true });
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await Conversation.StreamAsync(session.Session, Pcm.Tone(300, 400));
+        var messages = await session.CloseAsync();
+
+        Assert.Empty(messages.OfType<NoticeMessage>());
+        Assert.Equal(["five five five", "three three"], messages.OfType<TranscriptMessage>().Where(t => t.IsFinal).Select(t => t.Text));
+        foreach (var id in fleet.BackendIds)
+        {
+            Assert.Equal(0L, (await fleet.StatusAsync(id)).Failures);
+        }
+
+        await fleet.AssertNothingLeakedAsync();
+    }
+
+    [Fact]
     public async Task Slow_server_keeps_its_sessions()
     {
         await using var fleet = await Fleet.StartAsync(servers: 1, capacity: 4);
