@@ -2,8 +2,9 @@ using Orleans.Dashboard;
 using OrleansStt.Grains.Hosting;
 using OrleansStt.Grains.Operations;
 
-// A standalone silo: grains, delivery streams and the Orleans Dashboard; edges connect to it
-// through the cluster configured by Orleans:Redis (or localhost clustering for a one-box trial).
+// A standalone silo: grains, delivery streams, the Orleans Dashboard and the operators' /v1/backends.
+// Edges reach it through the cluster configured by Orleans:Redis; without Redis it forms a
+// localhost cluster of its own that no edge joins (the embedded edge hosts its own silo).
 return await ConsoleHost.RunAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
