@@ -22,6 +22,12 @@ if (options is null)
     return 0;
 }
 
+// The pacers keep pool threads busy with thousands of sends a second; at the default minimum (one
+// thread per core) connects and receives then queue behind them until the pool's slow thread injection
+// catches up. Measured at 1,000 × 20 frames/s on 2 cores: connect p99 3.4 s → 0.16 s, latency p50 26 → 3.6 ms.
+ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+ThreadPool.SetMinThreads(Math.Max(minWorkers, 64), minIo);
+
 var report = await LoadRun.RunAsync(options);
 Console.Write(SummaryText.Format(report));
 if (options.ReportJson is { } jsonPath)

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansStt.Grains.Interfaces.Backends;
 
 /// <summary>
@@ -13,13 +15,18 @@ public interface IBackendPoolGrain : IGrainWithStringKey
     /// </summary>
     Task<BackendLease?> TryLease(string sessionId, bool failover = false);
 
-    /// <summary>Extends the session's lease; re-creates it when this pool lost it (the pool's silo died).</summary>
+    /// <summary>
+    /// Extends the session's lease; re-creates it when this pool lost it (the pool's silo died).
+    /// One-way, like a heartbeat: a renewal lost on the way to a dead silo must not hold up the next.
+    /// </summary>
+    [OneWay]
     Task Renew(string sessionId);
 
     /// <summary>Returns the session's lease; releasing twice or a lease never held is a no-op.</summary>
     Task Release(string sessionId);
 
-    /// <summary>A session's report of trouble on this server; enough of them make it unhealthy.</summary>
+    /// <summary>A session's report of trouble on this server; enough of them make it unhealthy. One-way: reporting must not stall a failover.</summary>
+    [OneWay]
     Task ReportFailure(BackendFailure failure);
 
     /// <summary>Stops (or resumes) giving out leases; running sessions are not touched.</summary>
