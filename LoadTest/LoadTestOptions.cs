@@ -28,7 +28,8 @@ internal sealed record LoadTestOptions(
     public const int SampleRate = 16000;
 
     public const string Usage = """
-        loadtest — drive many /v1/listen sessions against an OrleansStt edge and measure result latency.
+        loadtest — drive many /v1/listen sessions against an OrleansStt edge (or, with --raw-backend, GPU server
+        streams against servers or a plain proxy) and measure result latency.
 
         usage: loadtest --url ws://127.0.0.1:5000/v1/listen --sessions 200 --ramp 5 --duration 20 --frame-ms 50
                         [--raw-backend] [--frame-bytes N] [--rate N] [--audio pattern|tone] [--translate ja] [--language en]

@@ -84,6 +84,7 @@ loadtest_dll=$(bin LoadTest LoadTest) relay_dll=$(bin bench/BareRelay BareRelay)
 
 # ---- processes -----------------------------------------------------------------------------------
 pids=()        # everything started for the current run, stopped by stop_all
+infra_pids=()  # stopped after the rest (redis: so a stopping silo does not log a lost cluster)
 started_pid=0
 start() {      # start NAME COMMAND...: in the background, output to $out/$run.NAME.log; pid in started_pid
   local name=$1; shift
@@ -91,8 +92,15 @@ start() {      # start NAME COMMAND...: in the background, output to $out/$run.N
   started_pid=$!
   pids+=("$started_pid")
 }
-stop_all() {   # TERM, up to 10 s, then KILL; by pid only
-  [ ${#pids[@]} -gt 0 ] || return 0
+stop_all() {   # TERM, up to 10 s, then KILL; by pid only; infra_pids last
+  stop_pids "${pids[@]}"
+  pids=()
+  stop_pids "${infra_pids[@]}"
+  infra_pids=()
+}
+stop_pids() {
+  [ $# -gt 0 ] || return 0
+  local pids=("$@")
   kill -TERM "${pids[@]}" 2>/dev/null || true
   for _ in $(seq 1 100); do
     local alive=0 pid
@@ -102,7 +110,6 @@ stop_all() {   # TERM, up to 10 s, then KILL; by pid only
   done
   kill -KILL "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
-  pids=()
 }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
@@ -194,6 +201,7 @@ start_target() {       # start_target TARGET: sets url, raw, gateway_pids
       redis_port=$(free_port) http_port=$(free_port) silo_port=$(free_port) gateway_port=$(free_port) port=$(free_port)
       mkdir -p "$out/$run.redis"
       start redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --dir "$out/$run.redis"
+      unset 'pids[-1]'; infra_pids+=("$started_pid")
       wait_port "$redis_port" "$started_pid" || return 1
       local cluster=(Orleans__Redis="127.0.0.1:$redis_port" Orleans__AdvertisedIPAddress=127.0.0.1)
       start silo env "${cluster[@]}" $(backend_env) Orleans__SiloPort="$silo_port" Orleans__GatewayPort="$gateway_port" \
@@ -248,13 +256,13 @@ box_cpu() {    # box_cpu DELAY SECONDS FILE: average busy cores over SECONDS, st
     'BEGIN { printf "%.2f\n", (b - a) / hz / (t1 - t0) }' >"$3"
 }
 
-wait_quiet() { # up to 3 min for the box to be idle before a run: other work would skew every figure
+wait_quiet() { # up to 1 min for the box to be idle before a run: other work would skew every figure
   local i busy=0
-  for i in $(seq 1 36); do
+  for i in $(seq 1 15); do
     box_cpu 0 1 "$out/quiet"
     busy=$(cat "$out/quiet")
     if awk -v b="$busy" 'BEGIN { exit !(b < 0.3) }'; then return 0; fi
-    if [ "$i" -eq 1 ]; then log "the box is busy ($busy cores) before $run: waiting up to 3 min for it to be idle"; fi
+    if [ "$i" -eq 1 ]; then log "the box is busy ($busy cores) before $run: waiting up to 1 min for it to be idle"; fi
     sleep 4
   done
   log "the box is still busy ($busy cores): starting $run anyway"
@@ -262,7 +270,7 @@ wait_quiet() { # up to 3 min for the box to be idle before a run: other work wou
 
 rows="$out/rows.tsv" notes="$out/notes.txt"
 : >"$rows"; : >"$notes"
-retries_left=8 # runs repeated because other work on the box took CPU during their window
+retries_left=4 # runs repeated because other work on the box took CPU during their window
 run_one() {    # run_one TARGET SCENARIO: one table row, measured again (at most twice) if other work disturbed it
   local attempt other
   for attempt in 1 2 3; do
