@@ -11,7 +11,6 @@ namespace OrleansStt.Client;
 /// </summary>
 public sealed class SttSession : IAsyncDisposable
 {
-    private const int MaxMessageBytes = 1 << 20;
 
     private static readonly byte[] Finalize = Encoding.UTF8.GetBytes("""{"type":"finalize"}""");
     private static readonly byte[] CloseStream = Encoding.UTF8.GetBytes("""{"type":"close_stream"}""");
@@ -26,11 +25,13 @@ public sealed class SttSession : IAsyncDisposable
 
     private readonly ClientWebSocket _socket;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private byte[] _receiveBuffer = new byte[4096];
+
+    private readonly TextFrameReader _reader;
 
     private SttSession(ClientWebSocket socket, SttConnectOptions options)
     {
         _socket = socket;
+        _reader = new TextFrameReader(socket, "edge", "§1.2");
         Options = options;
         Latency = new LatencyTracker(options.EffectiveSampleRate);
     }
@@ -114,38 +115,12 @@ public sealed class SttSession : IAsyncDisposable
     /// </summary>
     public async IAsyncEnumerable<ServerMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var length = 0;
-        while (true)
+        while (await _reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } frame)
         {
-            if (length == _receiveBuffer.Length)
-            {
-                if (length >= MaxMessageBytes)
-                {
-                    throw new SttProtocolException($"The edge sent a message over {MaxMessageBytes} bytes.", Encoding.UTF8.GetString(_receiveBuffer));
-                }
-
-                Array.Resize(ref _receiveBuffer, length * 2);
-            }
-
-            var result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-            var arrival = Stopwatch.GetTimestamp();
-            switch (result.MessageType)
-            {
-                case WebSocketMessageType.Close:
-                    await AcknowledgeCloseAsync().ConfigureAwait(false);
-                    yield break;
-                case WebSocketMessageType.Binary:
-                    throw new SttProtocolException("The edge sent a binary frame; §1.2 has text frames only.", $"<{result.Count} binary bytes>");
-            }
-
-            length += result.Count;
-            if (result.EndOfMessage)
-            {
-                var message = ServerMessageParser.Parse(_receiveBuffer.AsSpan(0, length), arrival);
-                length = 0;
-                yield return message;
-            }
+            yield return ServerMessageParser.Parse(frame.Utf8.Span, frame.ArrivalTimestamp);
         }
+
+        await AcknowledgeCloseAsync().ConfigureAwait(false);
     }
 
     /// <summary>Drops the connection without a close frame, as a client that vanishes would.</summary>

@@ -18,7 +18,6 @@ namespace OrleansStt.LoadTest;
 /// </summary>
 internal sealed class RawBackendConnection : IStreamConnection
 {
-    private const int MaxMessageBytes = 1 << 20;
     private const string BackendError = "backend_error";
 
     private static readonly byte[] Stop = """{"type":"stop"}"""u8.ToArray();
@@ -33,12 +32,14 @@ internal sealed class RawBackendConnection : IStreamConnection
     private readonly ClientWebSocket _socket;
     private readonly string _language;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private byte[] _receiveBuffer = new byte[4096];
     private long _seq;
+
+    private readonly TextFrameReader _reader;
 
     private RawBackendConnection(ClientWebSocket socket, string language)
     {
         _socket = socket;
+        _reader = new TextFrameReader(socket, "backend", "§2.2");
         _language = language;
     }
 
@@ -84,38 +85,9 @@ internal sealed class RawBackendConnection : IStreamConnection
 
     public async IAsyncEnumerable<ServerMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var length = 0;
-        while (true)
+        while (await _reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } frame)
         {
-            if (length == _receiveBuffer.Length)
-            {
-                if (length >= MaxMessageBytes)
-                {
-                    throw new SttProtocolException($"The backend sent a message over {MaxMessageBytes} bytes.", "");
-                }
-
-                Array.Resize(ref _receiveBuffer, length * 2);
-            }
-
-            var result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-            var arrival = Stopwatch.GetTimestamp();
-            switch (result.MessageType)
-            {
-                case WebSocketMessageType.Close:
-                    await CloseOutputAsync().ConfigureAwait(false);
-                    yield break;
-                case WebSocketMessageType.Binary:
-                    throw new SttProtocolException("The backend sent a binary frame; §2.2 has text frames only.", $"<{result.Count} binary bytes>");
-            }
-
-            length += result.Count;
-            if (!result.EndOfMessage)
-            {
-                continue;
-            }
-
-            var message = Parse(_receiveBuffer.AsSpan(0, length), arrival);
-            length = 0;
+            var message = Parse(frame.Utf8.Span, frame.ArrivalTimestamp);
             yield return message;
             if (message is ClosedMessage)
             {
@@ -123,6 +95,8 @@ internal sealed class RawBackendConnection : IStreamConnection
                 await CloseOutputAsync().ConfigureAwait(false);
             }
         }
+
+        await CloseOutputAsync().ConfigureAwait(false);
     }
 
     public void Abort() => _socket.Abort();
