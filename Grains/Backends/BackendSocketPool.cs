@@ -120,26 +120,39 @@ public sealed partial class BackendSocketPool : IAsyncDisposable
     private async Task ReconcileAsync()
     {
         var token = _stopping.Token;
-        while (!token.IsCancellationRequested)
+        var ticker = TickAsync(token);
+        try
         {
-            try
+            while (await _wake.Reader.WaitToReadAsync(token))
             {
-                using var tick = CancellationTokenSource.CreateLinkedTokenSource(token);
-                tick.CancelAfter(_options.PingInterval);
-                await _wake.Reader.ReadAsync(tick.Token);
+                _wake.Reader.TryRead(out _);
+                await PruneDeadAsync();
+                await RefillAsync(token);
+                await TrimAsync();
             }
-            catch (OperationCanceledException) when (!token.IsCancellationRequested)
-            {
-                // The periodic tick: look for idle sockets that died.
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The silo is stopping.
+        }
 
-            await PruneDeadAsync();
-            await RefillAsync(token);
-            await TrimAsync();
+        await ticker;
+    }
+
+    /// <summary>Wakes the loop every ping interval to find idle sockets that died, with one timer for the pool's life.</summary>
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.PingInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                Wake();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The silo is stopping.
         }
     }
 
