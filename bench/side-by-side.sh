@@ -243,6 +243,11 @@ scenario() {
   fi
 }
 
+rss_mb() {     # rss_mb PID...: their resident memory summed, in MB (0 for none): the gateway before load
+  local pid kb=0
+  for pid in "$@"; do kb=$((kb + $(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0))); done
+  awk -v kb="$kb" 'BEGIN { printf "%.1f\n", kb / 1024 }'
+}
 cpu_busy() {   # jiffies the whole box spent not idle: user nice system irq softirq steal (guest is in user)
   awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
@@ -275,7 +280,7 @@ run_one() {    # run_one TARGET SCENARIO: one table row, measured again (at most
   local attempt other
   for attempt in 1 2 3; do
     run_attempt "$1" "$2" || break
-    other=$(cut -f14 "$out/$run.row")
+    other=$(cut -f15 "$out/$run.row")
     if awk -v o="$other" 'BEGIN { exit !(o <= 0.25) }' || [ "$attempt" -eq 3 ] || [ $retries_left -eq 0 ]; then break; fi
     retries_left=$((retries_left - 1))
     log "$run: $other cores went to other work on the box during the window: measuring again"
@@ -295,8 +300,9 @@ run_attempt() { # run_attempt TARGET SCENARIO: writes $out/$run.row; fails when 
     echo "- $target / $name: did not start (logs in $out/$run.*.log)" >>"$notes"
     return 1
   fi
-  local raw_arg=() pids_arg=()
+  local raw_arg=() pids_arg=() idle_rss
   if [ $raw -eq 1 ]; then raw_arg=(--raw-backend); fi
+  idle_rss=$(rss_mb "${gateway_pids[@]}")
   # The servers are sampled too, so that CPU on the box that none of these processes used shows up.
   local sampled=("${gateway_pids[@]}" "${gpu_pids[@]}")
   pids_arg=(--pids "$(IFS=,; echo "${sampled[*]}")")
@@ -315,7 +321,7 @@ run_attempt() { # run_attempt TARGET SCENARIO: writes $out/$run.row; fails when 
     return 1
   fi
   local box; box=$(cat "$out/$run.box" 2>/dev/null || echo "?")
-  jq -r --arg target "$target" --arg name "$name" --arg box "$box" --arg mode "$mode" \
+  jq -r --arg target "$target" --arg name "$name" --arg box "$box" --arg mode "$mode" --argjson idle "$idle_rss" \
     --argjson gw "[$(IFS=,; echo "${gateway_pids[*]}")]" '
     def sum(f): map(f) | add // 0;
     (.processes | map(select(.pid as $p | $gw | index($p)))) as $g
@@ -328,8 +334,10 @@ run_attempt() { # run_attempt TARGET SCENARIO: writes $out/$run.row; fails when 
     | [$target, $name, .frames_sent_per_second, .results_per_second, .latency.p50, .latency.p99,
        (if ($gw | length) == 0 then "-" else ($g | sum(.avg_cores)) end),
        (if ($gw | length) == 0 then "-" else ($g | sum(.max_rss_mb)) end),
+       (if ($gw | length) == 0 or .sessions_connected == 0 then "-"
+        else ((($g | sum(.max_rss_mb)) - $idle) * 1024 / .sessions_connected) end),
        $box, ($lg | sum(.avg_cores)), $errors, $missing, (.problems | join("; ") | if . == "" then "-" else . end), $other] | @tsv' "$report" >"$out/$run.row"
-  log "$run: $(cut -f3-12 "$out/$run.row" | tr '\t' ' ')"
+  log "$run: $(cut -f3-13 "$out/$run.row" | tr '\t' ' ')"
 }
 
 # ---- run -----------------------------------------------------------------------------------------
@@ -358,15 +366,15 @@ scenario_label() {
 num() { if [ "$1" = - ]; then echo "—"; else printf "$2" "$1"; fi; }
 table="$out/table.md"
 {
-  echo "| target | scenario | offered msg/s | achieved results/s | p50 ms | p99 ms | gateway cores | gateway RSS MB | box cores | load gen cores | errors / missing |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  while IFS=$'\t' read -r target name offered achieved p50 p99 cores rss box lg errors missing problems other; do
+  echo "| target | scenario | offered msg/s | achieved results/s | p50 ms | p99 ms | gateway cores | gateway RSS MB | RSS per session KB | box cores | load gen cores | errors / missing |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  while IFS=$'\t' read -r target name offered achieved p50 p99 cores rss per_session box lg errors missing problems other; do
     if [ -z "${achieved:-}" ]; then
-      echo "| $(label "$target") | $(scenario_label "$name") | $offered | | | | | | | | |"; continue
+      echo "| $(label "$target") | $(scenario_label "$name") | $offered | | | | | | | | | |"; continue
     fi
-    printf '| %s | %s | %.0f | %.0f | %.1f | %.1f | %s | %s | %s | %.2f | %s / %s |\n' \
+    printf '| %s | %s | %.0f | %.0f | %.1f | %.1f | %s | %s | %s | %s | %.2f | %s / %s |\n' \
       "$(label "$target")" "$(scenario_label "$name")" "$offered" "$achieved" "$p50" "$p99" \
-      "$(num "$cores" '%.2f')" "$(num "$rss" '%.0f')" \
+      "$(num "$cores" '%.2f')" "$(num "$rss" '%.0f')" "$(num "$per_session" '%.0f')" \
       "$box" "$lg" "$errors" "$missing"
     if [ "$problems" != - ]; then echo "- $target / $name: $problems" >>"$notes"; fi
     if awk -v o="$other" 'BEGIN { exit !(o > 0.25) }'; then

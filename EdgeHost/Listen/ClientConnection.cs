@@ -97,15 +97,15 @@ public sealed partial class ClientConnection
     /// <summary>Forwards client frames until the socket ends; true when the client went away on its own.</summary>
     private async Task<bool> ReadAsync(CancellationToken stopping)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.MaxAudioFrameBytes, _options.MaxControlFrameBytes));
         var closeStreamSent = false;
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(stopping, _readerStop.Token);
         stopping = reading.Token;
+        using var frames = new FrameBuffer(Math.Max(_options.MaxAudioFrameBytes, _options.MaxControlFrameBytes));
         try
         {
             while (!_closedByGateway)
             {
-                var frame = await ReceiveFrameAsync(buffer, stopping);
+                var frame = await ReceiveFrameAsync(frames, stopping);
                 switch (frame.Type)
                 {
                     case WebSocketMessageType.Close:
@@ -117,10 +117,10 @@ public sealed partial class ClientConnection
                             EndsSession: true));
                         return false;
                     case WebSocketMessageType.Binary when !closeStreamSent:
-                        await _session.SendAudio(new AudioChunk(buffer.AsSpan(0, frame.Length).ToArray()));
+                        await _session.SendAudio(new AudioChunk(frames.Received.ToArray()));
                         break;
                     case WebSocketMessageType.Text:
-                        closeStreamSent |= await OnCommandAsync(buffer.AsSpan(0, frame.Length).ToArray());
+                        closeStreamSent |= await OnCommandAsync(frames.Received.ToArray());
                         break;
                 }
             }
@@ -131,10 +131,6 @@ public sealed partial class ClientConnection
         {
             // The client vanished, or this edge is stopping.
             return !_closedByGateway;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -171,26 +167,26 @@ public sealed partial class ClientConnection
         }
     }
 
-    private async Task<ReceivedFrame> ReceiveFrameAsync(byte[] buffer, CancellationToken cancellationToken)
+    private async Task<ReceivedFrame> ReceiveFrameAsync(FrameBuffer frames, CancellationToken cancellationToken)
     {
-        var length = 0;
+        frames.Reset();
         while (true)
         {
-            var received = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+            var received = await _socket.ReceiveAsync(frames.Free, cancellationToken);
             if (received.MessageType == WebSocketMessageType.Close)
             {
-                return new ReceivedFrame(WebSocketMessageType.Close, 0, TooLarge: false);
+                return new ReceivedFrame(WebSocketMessageType.Close, TooLarge: false);
             }
 
-            length += received.Count;
-            if (length > Limit(received.MessageType) || (!received.EndOfMessage && length == buffer.Length))
+            frames.Advance(received.Count);
+            if (frames.Length > Limit(received.MessageType) || (!received.EndOfMessage && !frames.TryMakeRoom()))
             {
-                return new ReceivedFrame(received.MessageType, length, TooLarge: true);
+                return new ReceivedFrame(received.MessageType, TooLarge: true);
             }
 
             if (received.EndOfMessage)
             {
-                return new ReceivedFrame(received.MessageType, length, TooLarge: false);
+                return new ReceivedFrame(received.MessageType, TooLarge: false);
             }
         }
     }
@@ -322,7 +318,7 @@ public sealed partial class ClientConnection
         GatewayFailed,
     }
 
-    private readonly record struct ReceivedFrame(WebSocketMessageType Type, int Length, bool TooLarge);
+    private readonly record struct ReceivedFrame(WebSocketMessageType Type, bool TooLarge);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping the socket of session {SessionId}: more than {Limit} messages waited for a slow client")]
     private static partial void LogSlowClient(ILogger logger, string sessionId, int limit);

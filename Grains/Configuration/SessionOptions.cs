@@ -20,9 +20,11 @@ public sealed class SessionOptions
 
     /// <summary>
     /// Audio kept since the last final, replayed to the next server on failover. Costs
-    /// sample_rate × 2 bytes per second per session: 32 KB/s at 16 kHz, so 960 KB for 30 s.
+    /// sample_rate × 2 bytes per second per session while no final comes: 32 KB/s at 16 kHz, so
+    /// 320 KB for 10 s. Speech gets a final at every pause, so most sessions hold far less; an
+    /// utterance longer than this that is cut by a failover loses its start.
     /// </summary>
-    public TimeSpan ReplayWindow { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ReplayWindow { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The replay buffer's hard cap whatever the sample rate (a 192 kHz session would otherwise keep 11.5 MB).</summary>
     public int ReplayMaxBytes { get; set; } = 1024 * 1024;

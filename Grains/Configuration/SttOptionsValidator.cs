@@ -59,6 +59,7 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
         RequireAtLeast(problems, "Stt:Delivery:Queues", options.Delivery.Queues, 1);
         RequireAtLeast(problems, "Stt:Delivery:MaxDequeue", options.Delivery.MaxDequeue, 1);
         RequireAtLeast(problems, "Stt:Delivery:MaxBatch", options.Delivery.MaxBatch, 1);
+        RequireAtLeast(problems, "Stt:Delivery:EventsPerDelivery", options.Delivery.EventsPerDelivery, 1);
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

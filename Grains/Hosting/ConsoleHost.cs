@@ -7,6 +7,7 @@ public static class ConsoleHost
     /// <summary>Runs a process's host; bad configuration ends it with the reason and exit code 1, not a crash dump.</summary>
     public static async Task<int> RunAsync(Func<Task> run)
     {
+        SocketScheduling.PreferInlineCompletions();
         try
         {
             await run();

@@ -46,7 +46,11 @@ public static class SiloBuilderExtensions
         silo.AddMemoryStreams(DeliveryStreams.ProviderName, streams =>
         {
             streams.ConfigurePartitioning(delivery.Queues);
-            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = delivery.PollPeriod));
+            streams.ConfigurePullingAgent(agent => agent.Configure(o =>
+            {
+                o.GetQueueMsgsTimerPeriod = delivery.PollPeriod;
+                o.BatchContainerBatchSize = delivery.EventsPerDelivery;
+            }));
             streams.ConfigureCache(cache => cache.Configure(o => o.MaxAddCount = delivery.MaxDequeue));
         });
         // Stream subscriptions must outlive any one silo, or an edge stops hearing the sessions

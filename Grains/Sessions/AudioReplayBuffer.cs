@@ -1,40 +1,74 @@
+using System.Buffers;
+
 namespace OrleansStt.Grains.Sessions;
 
 /// <summary>
 /// The session's audio since its last final, bounded, in session positions (bytes from the
 /// first audio byte). On failover it is replayed to the next GPU server so no final is lost.
 /// Positions assume pcm_s16le: 2 bytes per sample.
+/// Bytes are copied into pooled 8 KB blocks instead of keeping the frames' own arrays: kept for
+/// up to the whole window, those small arrays would be promoted out of gen0 by the thousand,
+/// while copied they die young and the blocks are reused.
 /// </summary>
 internal sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int maxBytes)
 {
-    private readonly LinkedList<byte[]> _chunks = new();
+    internal const int BlockSize = 8 * 1024;
+
+    // The configurable pool, not Shared: Shared keeps a few arrays per core, far fewer than the
+    // blocks thousands of sessions hold and hand back.
+    private static readonly ArrayPool<byte> Blocks = ArrayPool<byte>.Create(BlockSize, maxArraysPerBucket: 16384);
+
     private readonly long _capacityBytes = Math.Min((long)(window.TotalSeconds * sampleRate) * 2, maxBytes);
-    private long _firstChunkStart;
-    private int _skipInFirstChunk;
-    private long _bufferedBytes;
+
+    // Blocks oldest first, as a ring so that dropping the head allocates nothing. Every block is
+    // full but the tail, so a position's block follows from arithmetic.
+    private byte[]?[] _ring = [];
+    private int _head;
+    private int _count;
+
+    // The session position of the head block's first byte (some of which may be dropped already).
+    private long _headBase;
 
     /// <summary>The session position just after the last byte appended.</summary>
     public long End { get; private set; }
 
     /// <summary>The session position of the oldest byte still kept.</summary>
-    public long Start => _firstChunkStart + _skipInFirstChunk;
+    public long Start { get; private set; }
 
     public long StartMs => Start * 1000 / (2L * sampleRate);
 
-    public void Append(byte[] chunk)
+    public void Append(ReadOnlySpan<byte> audio)
     {
-        if (_chunks.Count == 0)
+        if (audio.Length > _capacityBytes)
         {
-            _firstChunkStart = End;
-            _skipInFirstChunk = 0;
+            // Nothing kept now would survive this append.
+            Clear();
+            var skipped = audio.Length - (int)_capacityBytes;
+            End += skipped;
+            Start = End;
+            audio = audio[skipped..];
         }
 
-        _chunks.AddLast(chunk);
-        End += chunk.Length;
-        _bufferedBytes += chunk.Length;
-        while (_bufferedBytes - _skipInFirstChunk > _capacityBytes && _chunks.Count > 1)
+        while (!audio.IsEmpty)
         {
-            DropFirstChunk();
+            var used = (int)(End - _headBase - (long)(_count - 1) * BlockSize);
+            if (_count == 0 || used == BlockSize)
+            {
+                AddBlock();
+                used = 0;
+            }
+
+            var tail = _ring[(_head + _count - 1) % _ring.Length]!;
+            var copied = Math.Min(audio.Length, BlockSize - used);
+            audio[..copied].CopyTo(tail.AsSpan(used));
+            audio = audio[copied..];
+            End += copied;
+        }
+
+        if (End - Start > _capacityBytes)
+        {
+            Start = End - _capacityBytes;
+            ReturnDroppedBlocks();
         }
     }
 
@@ -42,50 +76,89 @@ internal sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int max
     public void ForgetBefore(long endMs)
     {
         var position = Math.Min(endMs * sampleRate / 1000 * 2, End);
-        while (_chunks.First is { } first && _firstChunkStart + first.Value.Length <= position)
+        if (position > Start)
         {
-            DropFirstChunk();
-        }
-
-        if (_chunks.First is not null && position > Start)
-        {
-            _skipInFirstChunk = (int)(position - _firstChunkStart);
+            Start = position;
+            ReturnDroppedBlocks();
         }
     }
 
     /// <summary>
-    /// The kept audio at or after <paramref name="position"/>, up to the end of the chunk it
-    /// arrived in, and the position it starts at. Looked up anew each time, so appends and
-    /// forgets between calls are fine.
+    /// A copy of the kept audio at or after <paramref name="position"/>, up to the end of the
+    /// block holding it, and the position it starts at. A copy because the caller sends it while
+    /// appends go on, which may hand the block back to the pool. Looked up anew each time, so
+    /// appends and forgets between calls are fine.
     /// </summary>
     public bool TryGetChunk(long position, out ReadOnlyMemory<byte> audio, out long audioStart)
     {
         position = Math.Max(position, Start);
-        var chunkStart = _firstChunkStart;
-        foreach (var chunk in _chunks)
+        if (position >= End)
         {
-            var chunkEnd = chunkStart + chunk.Length;
-            if (chunkEnd > position)
-            {
-                audio = chunk.AsMemory((int)(position - chunkStart));
-                audioStart = position;
-                return true;
-            }
-
-            chunkStart = chunkEnd;
+            audio = default;
+            audioStart = End;
+            return false;
         }
 
-        audio = default;
-        audioStart = End;
-        return false;
+        var index = (int)((position - _headBase) / BlockSize);
+        var offset = (int)((position - _headBase) % BlockSize);
+        var blockEnd = _headBase + (long)(index + 1) * BlockSize;
+        var length = (int)(Math.Min(blockEnd, End) - position);
+        audio = _ring[(_head + index) % _ring.Length]!.AsSpan(offset, length).ToArray();
+        audioStart = position;
+        return true;
     }
 
-    private void DropFirstChunk()
+    /// <summary>Hands every block back to the pool; positions go on from <see cref="End"/>.</summary>
+    public void Clear()
     {
-        var first = _chunks.First!.Value;
-        _chunks.RemoveFirst();
-        _bufferedBytes -= first.Length;
-        _firstChunkStart += first.Length;
-        _skipInFirstChunk = 0;
+        while (_count > 0)
+        {
+            ReturnHeadBlock();
+        }
+
+        Start = End;
+        _headBase = End;
+    }
+
+    private void AddBlock()
+    {
+        if (_count == 0)
+        {
+            _head = 0;
+            _headBase = End;
+        }
+
+        if (_count == _ring.Length)
+        {
+            var grown = new byte[]?[Math.Max(4, _ring.Length * 2)];
+            for (var i = 0; i < _count; i++)
+            {
+                grown[i] = _ring[(_head + i) % _ring.Length];
+            }
+
+            (_ring, _head) = (grown, 0);
+        }
+
+        _ring[(_head + _count) % _ring.Length] = Blocks.Rent(BlockSize);
+        _count++;
+    }
+
+    /// <summary>Returns the head blocks holding nothing at or after <see cref="Start"/>.</summary>
+    private void ReturnDroppedBlocks()
+    {
+        // A wholly dropped tail block that is not full stays: the next append fills it.
+        while (_count > 0 && _headBase + BlockSize <= Start)
+        {
+            ReturnHeadBlock();
+        }
+    }
+
+    private void ReturnHeadBlock()
+    {
+        Blocks.Return(_ring[_head]!);
+        _ring[_head] = null;
+        _head = (_head + 1) % _ring.Length;
+        _headBase += BlockSize;
+        _count--;
     }
 }

@@ -51,6 +51,7 @@ public sealed partial class SessionGrain(
     // When `stop` went to the GPU server; it owes `stopped`. Silence owes nothing, so audio alone never counts.
     private long? _stopSentAt;
     private IGrainTimer? _watchdog;
+    private static readonly TimeSpan MinimumWatchDelay = TimeSpan.FromMilliseconds(100);
 
     private SessionOptions Settings => options.Value.Session;
 
@@ -78,7 +79,8 @@ public sealed partial class SessionGrain(
         _lastActivity = _lastRenewal = time.GetTimestamp();
         Publish(new SessionMessage(SessionId, NewResumeToken(), BackendId));
         _ = PumpResultsAsync(_socket!, _stream);
-        _watchdog = this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
+        _watchdog = this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        ArmWatchdog();
         return OpenOutcome.Opened;
     }
 
@@ -417,6 +419,7 @@ public sealed partial class SessionGrain(
         if (_state == SessionState.Stopping)
         {
             _stopSentAt = time.GetTimestamp();
+            ArmWatchdog();
             if (!await TrySendAsync(s => s.SendStopAsync(default)))
             {
                 return "it failed when asked to stop";
@@ -429,6 +432,7 @@ public sealed partial class SessionGrain(
     private async Task SendStopAsync()
     {
         _stopSentAt = time.GetTimestamp();
+        ArmWatchdog();
         await ToBackendAsync(s => s.SendStopAsync(default));
     }
 
@@ -472,15 +476,44 @@ public sealed partial class SessionGrain(
         {
             _stopSentAt = null;
             await SwitchBackendAsync(BackendFailure.Stalled, $"it did not answer stop within {Settings.StallTimeout.TotalSeconds:0.#} s");
-            return;
         }
-
-        if (_lease is { } lease && time.GetElapsedTime(_lastRenewal, now) >= lease.RenewEvery)
+        else if (_lease is { } lease && time.GetElapsedTime(_lastRenewal, now) >= lease.RenewEvery)
         {
             _lastRenewal = now;
             await GrainFactory.GetGrain<IBackendPoolGrain>(lease.BackendId).Renew(SessionId);
         }
+
+        ArmWatchdog();
     }
+
+    /// <summary>
+    /// Wakes the watchdog when its earliest deadline falls due instead of every second: a streaming
+    /// session then costs one timer turn per lease renewal, which matters with thousands of sessions.
+    /// </summary>
+    private void ArmWatchdog()
+    {
+        if (_state == SessionState.Ended || _watchdog is null)
+        {
+            return;
+        }
+
+        var now = time.GetTimestamp();
+        var due = Settings.IdleTimeout - time.GetElapsedTime(_lastActivity, now);
+        if (_stopSentAt is { } since)
+        {
+            due = Earliest(due, Settings.StallTimeout - time.GetElapsedTime(since, now));
+        }
+
+        if (_lease is { } lease)
+        {
+            due = Earliest(due, lease.RenewEvery - time.GetElapsedTime(_lastRenewal, now));
+        }
+
+        // A deadline already past (a switch in progress holds the stall check back) is looked at again shortly.
+        _watchdog.Change(due > MinimumWatchDelay ? due : MinimumWatchDelay, Timeout.InfiniteTimeSpan);
+    }
+
+    private static TimeSpan Earliest(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private Task StopTimedOutAsync(CancellationToken cancellationToken) =>
         _state == SessionState.Stopping ? EndAsync(new ClosedMessage(CloseReasons.ClientClosed)) : Task.CompletedTask;
@@ -544,6 +577,9 @@ public sealed partial class SessionGrain(
 
         _watchdog?.Dispose();
         await LetGoOfBackendAsync(cleanly: false, failure: null);
+
+        // An activation that was never opened has no buffer.
+        _replay?.Clear();
         this.DeactivateOnIdle();
     }
 
