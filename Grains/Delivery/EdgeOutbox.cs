@@ -35,7 +35,7 @@ public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> o
     public void Post(string edgeId, int edgeStreams, SessionOutput output)
     {
         var lane = DeliveryStreams.LaneOf(output.SessionId, edgeStreams);
-        _lanes.GetOrAdd((edgeId, lane), CreateLane).Post(output);
+        _lanes.GetOrAdd((edgeId, lane), static (key, outbox) => outbox.CreateLane(key), this).Post(output);
     }
 
     private EdgeOutboxLane CreateLane((string EdgeId, int Lane) key)

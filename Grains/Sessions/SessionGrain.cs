@@ -96,7 +96,7 @@ public sealed partial class SessionGrain(
         _replay.Append(chunk.Bytes);
         if (!_switching)
         {
-            await ToBackendAsync(s => s.SendAudioAsync(chunk.Bytes, default));
+            await ToBackendAsync(SendAudioFrame, chunk.Bytes);
         }
     }
 
@@ -115,7 +115,7 @@ public sealed partial class SessionGrain(
             return;
         }
 
-        await ToBackendAsync(s => s.SendFinalizeAsync(default));
+        await ToBackendAsync(SendFinalizeFrame);
     }
 
     public async Task CloseStream()
@@ -394,7 +394,7 @@ public sealed partial class SessionGrain(
         var position = _replay.Start;
         while (_replay.TryGetChunk(position, out var audio, out var audioStart))
         {
-            if (!await TrySendAsync(s => s.SendAudioAsync(audio, default)))
+            if (!await TrySendAsync(SendAudioFrame, audio))
             {
                 return "it failed while the audio was replayed to it";
             }
@@ -410,7 +410,7 @@ public sealed partial class SessionGrain(
         if (_finalizePending)
         {
             _finalizePending = false;
-            if (!await TrySendAsync(s => s.SendFinalizeAsync(default)))
+            if (!await TrySendAsync(SendFinalizeFrame))
             {
                 return "it failed when asked to finalize";
             }
@@ -420,7 +420,7 @@ public sealed partial class SessionGrain(
         {
             _stopSentAt = time.GetTimestamp();
             ArmWatchdog();
-            if (!await TrySendAsync(s => s.SendStopAsync(default)))
+            if (!await TrySendAsync(SendStopFrame))
             {
                 return "it failed when asked to stop";
             }
@@ -433,19 +433,24 @@ public sealed partial class SessionGrain(
     {
         _stopSentAt = time.GetTimestamp();
         ArmWatchdog();
-        await ToBackendAsync(s => s.SendStopAsync(default));
+        await ToBackendAsync(SendStopFrame);
     }
 
-    private async Task ToBackendAsync(Func<BackendSocket, ValueTask> send)
+    // Static, with the audio passed alongside: a capturing lambda would cost an allocation per frame.
+    private static readonly Func<BackendSocket, ReadOnlyMemory<byte>, ValueTask> SendAudioFrame = static (s, audio) => s.SendAudioAsync(audio, default);
+    private static readonly Func<BackendSocket, ReadOnlyMemory<byte>, ValueTask> SendFinalizeFrame = static (s, _) => s.SendFinalizeAsync(default);
+    private static readonly Func<BackendSocket, ReadOnlyMemory<byte>, ValueTask> SendStopFrame = static (s, _) => s.SendStopAsync(default);
+
+    private async Task ToBackendAsync(Func<BackendSocket, ReadOnlyMemory<byte>, ValueTask> send, ReadOnlyMemory<byte> audio = default)
     {
-        if (!await TrySendAsync(send))
+        if (!await TrySendAsync(send, audio))
         {
             await SwitchBackendAsync(BackendFailure.Dropped, "it could not be written to");
         }
     }
 
     /// <summary>False when the GPU socket failed; true when sent, or when the session ended meanwhile.</summary>
-    private async Task<bool> TrySendAsync(Func<BackendSocket, ValueTask> send)
+    private async Task<bool> TrySendAsync(Func<BackendSocket, ReadOnlyMemory<byte>, ValueTask> send, ReadOnlyMemory<byte> audio = default)
     {
         if (_socket is not { } socket)
         {
@@ -454,7 +459,7 @@ public sealed partial class SessionGrain(
 
         try
         {
-            await send(socket);
+            await send(socket, audio);
             return true;
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
