@@ -11,13 +11,17 @@
 # speech included: it is the same backend protocol, so the raw targets show what the servers alone make of it.
 #
 # usage: bash bench/side-by-side.sh [--quick] [--only TARGET[,TARGET]] [--scenario NAME[,NAME]]
-#                                   [--out DIR] [--docs | --no-docs]
+#                                   [--out DIR] [--docs | --no-docs] [--profile TOOL]
 #   --quick      50–100 sessions, 2 s ramp, 5 s window (a CI smoke test)
 #   --only       targets: floor, nginx, embedded, split, bare (default: all)
 #   --scenario   echo-500x20, echo-3000x2, echo-1000x20, speech-1000 (default: all)
 #   --out        where reports and process logs go (default: a new temp directory, kept)
 #   --docs       write the table into docs/benchmarks.md; the default for a full run only
 #                (no --quick, --only or --scenario); --no-docs never writes it
+#   --profile    also profile the first gateway process for 10 s of each window (never with --docs):
+#                perf (on-CPU stacks, perf record), alloc (dotnet-trace gc-verbose: allocations by
+#                type and stack), counters (dotnet-counters: GC, thread pool, allocation rate) or
+#                gcdump (the live heap by type); files land in --out as RUN.TOOL.*
 # Everything listens on 127.0.0.1 on free ports; every process started here is stopped between
 # targets and at exit, whatever happens. Needs: dotnet, curl, jq, redis-server, nginx (the last
 # three are installed with apt-get when missing; without nginx its rows are skipped).
@@ -27,7 +31,7 @@ command_line="bash bench/side-by-side.sh${*:+ $*}"
 
 all_targets=(floor nginx embedded split bare)
 all_scenarios=(echo-500x20 echo-3000x2 echo-1000x20 speech-1000)
-quick=0 targets_arg="" scenarios_arg="" out="" docs=auto
+quick=0 targets_arg="" scenarios_arg="" out="" docs=auto profile=
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
     --out) out=${2:?--out needs a value}; shift ;;
     --docs) docs=yes ;;
     --no-docs) docs=no ;;
+    --profile) profile=${2:?--profile needs a value}; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "side-by-side: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
@@ -45,9 +50,11 @@ IFS=, read -r -a targets <<<"${targets_arg:-$(IFS=,; echo "${all_targets[*]}")}"
 IFS=, read -r -a scenarios <<<"${scenarios_arg:-$(IFS=,; echo "${all_scenarios[*]}")}"
 for t in "${targets[@]}"; do [[ " ${all_targets[*]} " == *" $t "* ]] || { echo "side-by-side: unknown target '$t'" >&2; exit 64; }; done
 for s in "${scenarios[@]}"; do [[ " ${all_scenarios[*]} " == *" $s "* ]] || { echo "side-by-side: unknown scenario '$s'" >&2; exit 64; }; done
+case "$profile" in ""|perf|alloc|counters|gcdump) ;; *) echo "side-by-side: unknown profile '$profile'" >&2; exit 64 ;; esac
 if [ "$docs" = auto ]; then
-  docs=no; [ $quick -eq 0 ] && [ -z "$targets_arg$scenarios_arg" ] && docs=yes
+  docs=no; [ $quick -eq 0 ] && [ -z "$targets_arg$scenarios_arg$profile" ] && docs=yes
 fi
+if [ -n "$profile" ] && [ "$docs" = yes ]; then echo "side-by-side: a profiled run is not the benchmark; drop --docs" >&2; exit 64; fi
 out=${out:-$(mktemp -d /tmp/side-by-side.XXXXXX)}
 mkdir -p "$out"
 log() { echo "[side-by-side $(date +%H:%M:%S)] $*" >&2; }
@@ -73,6 +80,17 @@ if [[ " ${targets[*]} " == *" nginx "* ]] && [ ! -x "$nginx_bin" ]; then
   if [ ! -x "$nginx_bin" ]; then log "nginx could not be installed: its rows are skipped"; fi
 fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # 3,000 sessions: thousands of sockets per process
+case "$profile" in
+  perf)
+    command -v perf >/dev/null || apt_install linux-perf || { echo "side-by-side: perf could not be installed" >&2; exit 1; }
+    # JIT-compiled frames get names in perf's stacks only with a perf map and without W^X double mapping.
+    export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ;;
+  alloc|counters|gcdump)
+    tool=dotnet-${profile/alloc/trace}
+    export PATH="$PATH:$HOME/.dotnet/tools"
+    command -v "$tool" >/dev/null || dotnet tool install -g "$tool" >"$out/$tool-install.log" 2>&1 \
+      || { echo "side-by-side: $tool could not be installed (see $out/$tool-install.log)" >&2; exit 1; } ;;
+esac
 
 log "building (Release)"
 for project in InferenceSim EdgeHost Silo LoadTest bench/BareRelay; do
@@ -248,6 +266,19 @@ rss_mb() {     # rss_mb PID...: their resident memory summed, in MB (0 for none)
   for pid in "$@"; do kb=$((kb + $(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0))); done
   awk -v kb="$kb" 'BEGIN { printf "%.1f\n", kb / 1024 }'
 }
+profile_gateway() {  # profile_gateway DELAY PID: one 10 s profile of PID, DELAY seconds into the run
+  sleep "$1"
+  local base="$out/$run.$profile"
+  case "$profile" in
+    perf) perf record -e cpu-clock -F 499 -g -p "$2" -o "$base.data" -- sleep 10 >"$base.log" 2>&1
+          perf report -i "$base.data" --no-children --sort dso,sym --stdio -g none >"$base.txt" 2>/dev/null ;;
+    alloc) dotnet-trace collect -p "$2" --profile gc-verbose --duration 00:00:00:10 -o "$base.nettrace" >"$base.log" 2>&1 ;;
+    counters) dotnet-counters collect -p "$2" --counters System.Runtime --refresh-interval 1 --duration 00:00:00:10 \
+                --format csv -o "$base.csv" >"$base.log" 2>&1 ;;
+    gcdump) sleep 5; dotnet-gcdump collect -p "$2" -o "$base.gcdump" >"$base.log" 2>&1
+            dotnet-gcdump report "$base.gcdump" >"$base.txt" 2>&1 ;;
+  esac
+}
 cpu_busy() {   # jiffies the whole box spent not idle: user nice system irq softirq steal (guest is in user)
   awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
@@ -308,12 +339,17 @@ run_attempt() { # run_attempt TARGET SCENARIO: writes $out/$run.row; fails when 
   pids_arg=(--pids "$(IFS=,; echo "${sampled[*]}")")
   log "$run: $scenario_sessions sessions, ramp $scenario_ramp s, window $scenario_duration s against $url"
   box_cpu "$(awk -v r="$scenario_ramp" 'BEGIN { print r + 0.5 }')" "$((scenario_duration - 1))" "$out/$run.box" &
-  local sampler=$!
+  local sampler=$! profiler=""
+  if [ -n "$profile" ] && [ ${#gateway_pids[@]} -gt 0 ]; then
+    profile_gateway "$((scenario_ramp + 2))" "${gateway_pids[0]}" &
+    profiler=$!
+  fi
   local budget=$((scenario_ramp + scenario_duration + 60))
   timeout --kill-after=5 "$budget" dotnet "$loadtest_dll" --url "$url" "${raw_arg[@]}" --sessions "$scenario_sessions" \
     --ramp "$scenario_ramp" --duration "$scenario_duration" "${audio_args[@]}" "${pids_arg[@]}" \
     --report-json "$report" >"$out/$run.loadtest.txt" 2>"$out/$run.loadtest.progress" || true
   wait "$sampler" 2>/dev/null || true
+  [ -z "$profiler" ] || wait "$profiler" 2>/dev/null || true
   stop_all
   if [ ! -s "$report" ]; then
     printf '%s\t%s\tno report\n' "$target" "$name" >"$out/$run.row"
