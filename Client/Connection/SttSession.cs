@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -24,7 +23,7 @@ public sealed class SttSession : IAsyncDisposable
     };
 
     private readonly ClientWebSocket _socket;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly FrameSender _sender;
 
     private readonly TextFrameReader _reader;
 
@@ -34,6 +33,7 @@ public sealed class SttSession : IAsyncDisposable
         _reader = new TextFrameReader(socket, "edge", "§1.2");
         Options = options;
         Latency = new LatencyTracker(options.EffectiveSampleRate);
+        _sender = new FrameSender(socket, Latency);
     }
 
     public SttConnectOptions Options { get; }
@@ -80,30 +80,18 @@ public sealed class SttSession : IAsyncDisposable
     }
 
     /// <summary>Sends one binary frame and records its send time in <see cref="Latency"/>.</summary>
-    public async Task SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default)
-    {
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Taken before the send: time spent waiting for the socket is part of what the user waits for.
-            Latency.RecordSent(audio.Length, Stopwatch.GetTimestamp());
-            await _socket.SendAsync(audio, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    public Task SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default) =>
+        _sender.SendAudioAsync(audio, cancellationToken);
 
-    public Task SendFinalizeAsync(CancellationToken cancellationToken = default) => SendUtf8Async(Finalize, cancellationToken);
+    public Task SendFinalizeAsync(CancellationToken cancellationToken = default) => _sender.SendTextAsync(Finalize, cancellationToken);
 
-    public Task SendCloseStreamAsync(CancellationToken cancellationToken = default) => SendUtf8Async(CloseStream, cancellationToken);
+    public Task SendCloseStreamAsync(CancellationToken cancellationToken = default) => _sender.SendTextAsync(CloseStream, cancellationToken);
 
-    public Task SendKeepaliveAsync(CancellationToken cancellationToken = default) => SendUtf8Async(Keepalive, cancellationToken);
+    public Task SendKeepaliveAsync(CancellationToken cancellationToken = default) => _sender.SendTextAsync(Keepalive, cancellationToken);
 
     /// <summary>Sends <paramref name="raw"/> as one text frame, unchecked (for malformed-input tests).</summary>
     public Task SendTextAsync(string raw, CancellationToken cancellationToken = default) =>
-        SendUtf8Async(Encoding.UTF8.GetBytes(raw), cancellationToken);
+        _sender.SendTextAsync(Encoding.UTF8.GetBytes(raw), cancellationToken);
 
     /// <summary>
     /// Yields every message until the edge closes the socket with a close frame (then
@@ -120,7 +108,10 @@ public sealed class SttSession : IAsyncDisposable
             yield return ServerMessageParser.Parse(frame.Utf8.Span, frame.ArrivalTimestamp);
         }
 
-        await AcknowledgeCloseAsync().ConfigureAwait(false);
+        if (_socket.State == WebSocketState.CloseReceived)
+        {
+            await _sender.CloseOutputAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Drops the connection without a close frame, as a client that vanishes would.</summary>
@@ -129,65 +120,7 @@ public sealed class SttSession : IAsyncDisposable
     /// <summary>Closes politely (1000) if the socket is still open, then releases it.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try
-            {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-            {
-                // Already broken or unresponsive: disposing aborts it, which is all that is left to do.
-            }
-        }
-
-        // The send lock is left undisposed: a send racing this dispose must fail on the socket, not on the lock.
+        await _sender.CloseOutputAsync().ConfigureAwait(false);
         _socket.Dispose();
-    }
-
-    private async Task SendUtf8Async(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
-    {
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
-
-    private async Task AcknowledgeCloseAsync()
-    {
-        if (_socket.State != WebSocketState.CloseReceived)
-        {
-            return;
-        }
-
-        // Bounded: a send stuck behind a dead peer must not keep the reader from finishing.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        try
-        {
-            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-            // The edge may drop the connection right after its close frame; the close status is already known.
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -31,7 +30,7 @@ internal sealed class RawBackendConnection : IStreamConnection
 
     private readonly ClientWebSocket _socket;
     private readonly string _language;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly FrameSender _sender;
     private long _seq;
 
     private readonly TextFrameReader _reader;
@@ -41,6 +40,7 @@ internal sealed class RawBackendConnection : IStreamConnection
         _socket = socket;
         _reader = new TextFrameReader(socket, "backend", "§2.2");
         _language = language;
+        _sender = new FrameSender(socket, Latency);
     }
 
     public LatencyTracker Latency { get; } = new(LoadTestOptions.SampleRate);
@@ -66,22 +66,9 @@ internal sealed class RawBackendConnection : IStreamConnection
         }
     }
 
-    public async Task SendAudioAsync(ReadOnlyMemory<byte> audio)
-    {
-        await _sendLock.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            // As SttSession: taken before the send, so time waiting for the socket counts as latency.
-            Latency.RecordSent(audio.Length, Stopwatch.GetTimestamp());
-            await _socket.SendAsync(audio, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    public Task SendAudioAsync(ReadOnlyMemory<byte> audio) => _sender.SendAudioAsync(audio, CancellationToken.None);
 
-    public Task SendEndOfAudioAsync(CancellationToken cancellationToken) => SendTextAsync(Stop, cancellationToken);
+    public Task SendEndOfAudioAsync(CancellationToken cancellationToken) => _sender.SendTextAsync(Stop, cancellationToken);
 
     public async IAsyncEnumerable<ServerMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -92,18 +79,18 @@ internal sealed class RawBackendConnection : IStreamConnection
             if (message is ClosedMessage)
             {
                 // The stream is over; the connection is not needed for another. The peer's close frame ends the loop.
-                await CloseOutputAsync().ConfigureAwait(false);
+                await _sender.CloseOutputAsync().ConfigureAwait(false);
             }
         }
 
-        await CloseOutputAsync().ConfigureAwait(false);
+        await _sender.CloseOutputAsync().ConfigureAwait(false);
     }
 
     public void Abort() => _socket.Abort();
 
     public async ValueTask DisposeAsync()
     {
-        await CloseOutputAsync().ConfigureAwait(false);
+        await _sender.CloseOutputAsync().ConfigureAwait(false);
         _socket.Dispose();
     }
 
@@ -148,52 +135,4 @@ internal sealed class RawBackendConnection : IStreamConnection
 
     // Thrown with the field's name as message; Parse turns it into a protocol violation quoting the frame.
     private static T Required<T>(T? value, string field) where T : struct => value ?? throw new MissingFieldException(field);
-
-    private async Task SendTextAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
-    {
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
-
-    /// <summary>Sends this side's close frame once, bounded; a broken or stuck socket is left to dispose.</summary>
-    private async Task CloseOutputAsync()
-    {
-        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-        {
-            return;
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        try
-        {
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-            // The peer dropped the connection: nothing left to close politely.
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
 }
