@@ -14,7 +14,7 @@
 #                                   [--out DIR] [--docs | --no-docs] [--profile TOOL]
 #   --quick      50–100 sessions, 2 s ramp, 5 s window (a CI smoke test)
 #   --only       targets: floor, nginx, embedded, split, bare (default: all)
-#   --scenario   echo-500x20, echo-3000x2, echo-1000x20, speech-1000 (default: all)
+#   --scenario   echo-100x20, echo-500x20, echo-3000x2, echo-1000x20, speech-1000 (default: all)
 #   --out        where reports and process logs go (default: a new temp directory, kept)
 #   --docs       write the table into docs/benchmarks.md; the default for a full run only
 #                (no --quick, --only or --scenario); --no-docs never writes it
@@ -30,7 +30,7 @@ cd "$(dirname "$0")/.."
 command_line="bash bench/side-by-side.sh${*:+ $*}"
 
 all_targets=(floor nginx embedded split bare)
-all_scenarios=(echo-500x20 echo-3000x2 echo-1000x20 speech-1000)
+all_scenarios=(echo-100x20 echo-500x20 echo-3000x2 echo-1000x20 speech-1000)
 quick=0 targets_arg="" scenarios_arg="" out="" docs=auto profile=
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -245,6 +245,7 @@ start_target() {       # start_target TARGET: sets url, raw, gateway_pids
 scenario() {
   local sessions ramp duration=20
   case "$1" in
+    echo-100x20)  sessions=100  rate=20 bytes=1024 ramp=5  mode=echo ;;  # light load: latency with room to spare
     echo-500x20)  sessions=500  rate=20 bytes=1024 ramp=5  mode=echo ;;
     echo-3000x2)  sessions=3000 rate=2  bytes=1024 ramp=10 mode=echo ;;
     echo-1000x20) sessions=1000 rate=20 bytes=1024 ramp=5  mode=echo ;;
@@ -395,7 +396,7 @@ label() {
 }
 scenario_label() {
   case "$1" in
-    echo-500x20) echo "echo 500 × 20/s" ;; echo-3000x2) echo "echo 3,000 × 2/s" ;;
+    echo-100x20) echo "echo 100 × 20/s" ;; echo-500x20) echo "echo 500 × 20/s" ;; echo-3000x2) echo "echo 3,000 × 2/s" ;;
     echo-1000x20) echo "echo 1,000 × 20/s" ;; speech-1000) echo "speech 1,000 × 25/s, translate de" ;;
   esac
 }
