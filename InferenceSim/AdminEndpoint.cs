@@ -33,14 +33,9 @@ internal sealed partial class AdminEndpoint(
     // Validated as a whole first, so a refused update changes nothing.
     private async Task UpdateFaultsAsync(HttpContext context)
     {
-        FaultsUpdate? update;
-        try
+        var (readable, update) = await ReadJsonAsync(context, SimulatorJsonContext.Default.FaultsUpdate);
+        if (!readable)
         {
-            update = await ReadJsonAsync(context, SimulatorJsonContext.Default.FaultsUpdate);
-        }
-        catch (JsonException ex)
-        {
-            await BadRequestAsync(context, $"malformed request: {ex.Message}");
             return;
         }
 
@@ -78,14 +73,9 @@ internal sealed partial class AdminEndpoint(
 
     private async Task FailStreamsAsync(HttpContext context)
     {
-        FailStreamsRequest? request;
-        try
+        var (readable, request) = await ReadJsonAsync(context, SimulatorJsonContext.Default.FailStreamsRequest);
+        if (!readable)
         {
-            request = await ReadJsonAsync(context, SimulatorJsonContext.Default.FailStreamsRequest);
-        }
-        catch (JsonException ex)
-        {
-            await BadRequestAsync(context, $"malformed request: {ex.Message}");
             return;
         }
 
@@ -105,12 +95,21 @@ internal sealed partial class AdminEndpoint(
     }
 
     // Bodies are a few bytes; buffering lets an empty body mean "none" however the client framed it.
-    private static async Task<T?> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
+    // Not readable: the body was malformed JSON, and the 400 saying so has been written.
+    private static async Task<(bool Readable, T? Value)> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
         where T : class
     {
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-        return body.Length == 0 ? null : JsonSerializer.Deserialize(body.GetBuffer().AsSpan(0, (int)body.Length), typeInfo);
+        try
+        {
+            return (true, body.Length == 0 ? null : JsonSerializer.Deserialize(body.GetBuffer().AsSpan(0, (int)body.Length), typeInfo));
+        }
+        catch (JsonException ex)
+        {
+            await BadRequestAsync(context, $"malformed request: {ex.Message}");
+            return (false, null);
+        }
     }
 
     private static Task BadRequestAsync(HttpContext context, string message)
