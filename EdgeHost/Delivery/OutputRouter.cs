@@ -17,8 +17,6 @@ public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity ed
     private readonly ConcurrentDictionary<string, ClientConnection> _connections = new(StringComparer.Ordinal);
     private readonly List<StreamSubscriptionHandle<OutputBatch>> _subscriptions = [];
 
-    public int Count => _connections.Count;
-
     public void Register(string sessionId, ClientConnection connection) => _connections[sessionId] = connection;
 
     public void Unregister(string sessionId) => _connections.TryRemove(sessionId, out _);
@@ -37,7 +35,17 @@ public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity ed
     {
         foreach (var subscription in _subscriptions)
         {
-            await subscription.UnsubscribeAsync();
+            try
+            {
+                await subscription.UnsubscribeAsync();
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+            {
+                // The cluster is gone first (a whole deployment stopping): its subscription
+                // records go with it, and an edge must still shut down cleanly.
+                LogUnsubscribeFailed(logger, ex, edge.Id);
+                return;
+            }
         }
     }
 
@@ -61,6 +69,9 @@ public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity ed
         LogStreamError(logger, ex, edge.Id);
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Edge {EdgeId} stops without unsubscribing from its delivery streams: the cluster did not answer")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string edgeId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The delivery stream of edge {EdgeId} failed")]
     private static partial void LogStreamError(ILogger logger, Exception exception, string edgeId);

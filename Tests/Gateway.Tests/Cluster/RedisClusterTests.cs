@@ -35,4 +35,23 @@ public sealed class RedisClusterTests
         Assert.Equal(0, await Eventually.Equal(0, () => edge.ActiveLeasesAsync(["gpu-1"])));
         Assert.Equal(0, await Eventually.Equal(0, edge.SessionActivationsAsync));
     }
+
+    [Fact]
+    public async Task Edge_stops_cleanly_when_its_cluster_went_away_first()
+    {
+        await using var cluster = await RedisTestCluster.StartAsync();
+        var silo = cluster.StartSiloProcess();
+        var edge = await cluster.StartEdgeAsync();
+        await using (var session = await SttSession.ConnectAsync(new(edge.ListenUri)))
+        {
+            await Conversation.StreamAsync(session, Pcm.Tone(500, 200));
+            await session.SendCloseStreamAsync();
+            Assert.IsType<ClosedMessage>((await Conversation.ReadToEndAsync(session))[^1]);
+        }
+
+        silo.Kill();
+
+        // A whole deployment stopping takes silos down first; the edge must not crash on its way out.
+        await edge.DisposeAsync();
+    }
 }
