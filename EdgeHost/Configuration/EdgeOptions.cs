@@ -8,6 +8,14 @@ public sealed class EdgeOptions
     /// <summary>Accepted API keys (<c>Authorization: Bearer</c> or <c>access_token</c>); empty admits everyone.</summary>
     public List<string> ApiKeys { get; set; } = [];
 
+    /// <summary>
+    /// Most client sockets this edge holds at once. The next upgrade is refused with HTTP 503
+    /// <c>capacity_exhausted</c>, so that the load balancer or the client tries another edge
+    /// instead of every session on an overloaded edge falling behind. Size it from a benchmark of
+    /// your traffic (docs/benchmarks.md); the default only bounds memory, at ~170 KB per session.
+    /// </summary>
+    public int MaxSessions { get; set; } = 10_000;
+
     /// <summary>Largest binary audio frame; a larger one ends the session with <c>payload_too_large</c> (1009).</summary>
     public int MaxAudioFrameBytes { get; set; } = 64 * 1024;
 

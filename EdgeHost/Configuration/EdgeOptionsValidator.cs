@@ -12,6 +12,11 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             problems.Add("Stt:Edge:ApiKeys must not contain empty keys.");
         }
 
+        if (options.MaxSessions < 1)
+        {
+            problems.Add($"Stt:Edge:MaxSessions must be at least 1 (got {options.MaxSessions}).");
+        }
+
         if (options.MaxAudioFrameBytes < 1024)
         {
             problems.Add($"Stt:Edge:MaxAudioFrameBytes must be at least 1024 (got {options.MaxAudioFrameBytes}).");

@@ -38,6 +38,7 @@ public static class GatewayHosting
         }
 
         // Registered after Orleans so that it starts after the client or silo and stops before it.
+        builder.Services.AddSingleton<SessionSlots>();
         builder.Services.AddSingleton<OutputRouter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutputRouter>());
     }
@@ -46,8 +47,8 @@ public static class GatewayHosting
     {
         app.UseWebSockets();
         app.MapListen();
-        app.MapGet("/healthz", (EdgeIdentity edge, OutputRouter router) =>
-            TypedResults.Json(new EdgeHealth("ok", edge.Id, router.Count), EdgeJsonContext.Default.EdgeHealth));
+        app.MapGet("/healthz", (EdgeIdentity edge, SessionSlots slots) =>
+            TypedResults.Json(new EdgeHealth("ok", edge.Id, slots.Taken, slots.Limit), EdgeJsonContext.Default.EdgeHealth));
 
         if (!ClusterSettings.From(app.Configuration).UsesRedis)
         {

@@ -17,6 +17,7 @@ public static class ListenEndpoint
         IClusterClient cluster,
         EdgeIdentity edge,
         OutputRouter router,
+        SessionSlots slots,
         IOptions<EdgeOptions> options,
         IHostApplicationLifetime lifetime,
         ILogger<ClientConnection> logger)
@@ -40,6 +41,34 @@ public static class ListenEndpoint
             return;
         }
 
+        if (!slots.TryTake())
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
+                $"This edge holds its limit of {slots.Limit} sessions; try another edge or again later.");
+            return;
+        }
+
+        try
+        {
+            await RunSessionAsync(context, cluster, edge, router, options.Value, lifetime, logger, request);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private static async Task RunSessionAsync(
+        HttpContext context,
+        IClusterClient cluster,
+        EdgeIdentity edge,
+        OutputRouter router,
+        EdgeOptions options,
+        IHostApplicationLifetime lifetime,
+        ILogger<ClientConnection> logger,
+        SessionRequest request)
+    {
         // Pings find half-open clients (a phone that lost its network) instead of holding them forever.
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
@@ -47,7 +76,7 @@ public static class ListenEndpoint
             KeepAliveTimeout = TimeSpan.FromSeconds(15),
         });
         var sessionId = Guid.NewGuid().ToString("N");
-        var connection = new ClientConnection(socket, cluster.GetGrain<ISessionGrain>(sessionId), options.Value, logger);
+        var connection = new ClientConnection(socket, cluster.GetGrain<ISessionGrain>(sessionId), options, logger);
         router.Register(sessionId, connection);
         try
         {

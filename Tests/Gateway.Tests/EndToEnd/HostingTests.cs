@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
+using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.Gateway.Tests.Infrastructure;
 using OrleansStt.Grains.Configuration;
 
@@ -48,5 +49,22 @@ public sealed class HostingTests(GatewayFixture fixture)
             result.Failures);
         Assert.True(new SttOptionsValidator().Validate(null, new SttOptions()).Failed);
         Assert.Same(ValidateOptionsResult.Success, new SttOptionsValidator().Validate(null, new SttOptions { Backends = [options.Backends[1]] }));
+    }
+
+    [Fact]
+    public void Invalid_edge_configuration_is_reported_key_by_key()
+    {
+        var options = new EdgeOptions { MaxSessions = 0, OutputQueueLimit = 4, CloseTimeout = TimeSpan.Zero };
+
+        var result = new EdgeOptionsValidator().Validate(null, options);
+
+        Assert.Equal(
+            [
+                "Stt:Edge:MaxSessions must be at least 1 (got 0).",
+                "Stt:Edge:OutputQueueLimit must be at least 16 (got 4).",
+                "Stt:Edge:CloseTimeout must be a positive duration (got 00:00:00).",
+            ],
+            result.Failures);
+        Assert.Same(ValidateOptionsResult.Success, new EdgeOptionsValidator().Validate(null, new EdgeOptions()));
     }
 }

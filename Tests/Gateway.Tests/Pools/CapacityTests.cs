@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using System.Net.WebSockets;
+using System.Text.Json;
 using OrleansStt.Client;
 using OrleansStt.Gateway.Tests.Infrastructure;
 
@@ -45,6 +47,37 @@ public sealed class CapacityTests
             await session.DisposeAsync();
         }
 
+        await fleet.AssertNothingLeakedAsync();
+    }
+
+    [Fact]
+    public async Task An_edge_at_its_session_limit_refuses_upgrades_with_503_until_a_session_ends()
+    {
+        await using var fleet = await Fleet.StartAsync(servers: 1, capacity: 4, new Dictionary<string, string?>
+        {
+            ["Stt:Edge:MaxSessions"] = "2",
+        });
+        using var http = new HttpClient();
+        var health = new UriBuilder(fleet.Gateway.ListenUri) { Scheme = "http", Path = "/healthz" }.Uri;
+        async Task<int> EdgeSessionsAsync() => (await http.GetFromJsonAsync<Dictionary<string, JsonElement>>(health))!["sessions"].GetInt32();
+
+        var first = await fleet.OpenAsync();
+        await using var second = await fleet.OpenAsync();
+
+        var refused = await Assert.ThrowsAsync<SttRejectedException>(() => SttSession.ConnectAsync(new(fleet.Gateway.ListenUri)));
+        Assert.Equal((503, "capacity_exhausted"), (refused.StatusCode, refused.Code));
+        Assert.Contains("limit of 2 sessions", refused.Message);
+        Assert.Equal(2, (await fleet.StatusAsync("gpu-1")).Active);
+        Assert.Equal(2, await EdgeSessionsAsync());
+
+        Assert.IsType<ClosedMessage>((await first.CloseAsync())[^1]);
+        await first.DisposeAsync();
+        Assert.Equal(1, await Eventually.Equal(1, EdgeSessionsAsync));
+
+        await using var third = await fleet.OpenAsync();
+        await Conversation.StreamAsync(third.Session, Pcm.Tone(500, 200));
+        Assert.IsType<ClosedMessage>((await third.CloseAsync())[^1]);
+        Assert.IsType<ClosedMessage>((await second.CloseAsync())[^1]);
         await fleet.AssertNothingLeakedAsync();
     }
 
