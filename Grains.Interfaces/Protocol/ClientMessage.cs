@@ -6,7 +6,7 @@ namespace OrleansStt.Grains.Interfaces.Protocol;
 /// A message from the gateway to a client on <c>/v1/listen</c> (PROTOCOL §1.2).
 /// The session grain assigns <see cref="Seq"/>; the edge only serializes.
 /// </summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, SuppressReferenceTracking]
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(SessionMessage), "session")]
 [JsonDerivedType(typeof(TranscriptMessage), "transcript")]

@@ -1,4 +1,4 @@
 namespace OrleansStt.Grains.Interfaces.Protocol;
 
-[GenerateSerializer, Immutable, Alias("stt.closed")]
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("stt.closed")]
 public sealed record ClosedMessage([property: Id(0)] string Reason) : ClientMessage;

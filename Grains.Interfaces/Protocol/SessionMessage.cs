@@ -1,6 +1,6 @@
 namespace OrleansStt.Grains.Interfaces.Protocol;
 
-[GenerateSerializer, Immutable, Alias("stt.session")]
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("stt.session")]
 public sealed record SessionMessage(
     [property: Id(0)] string SessionId,
     [property: Id(1)] string ResumeToken,

@@ -1,6 +1,6 @@
 namespace OrleansStt.Grains.Interfaces.Protocol;
 
-[GenerateSerializer, Immutable, Alias("stt.transcript")]
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("stt.transcript")]
 public sealed record TranscriptMessage(
     [property: Id(0)] bool IsFinal,
     [property: Id(1)] string Language,

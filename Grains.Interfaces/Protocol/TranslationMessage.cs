@@ -1,6 +1,6 @@
 namespace OrleansStt.Grains.Interfaces.Protocol;
 
-[GenerateSerializer, Immutable, Alias("stt.translation")]
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("stt.translation")]
 public sealed record TranslationMessage(
     [property: Id(0)] bool IsFinal,
     [property: Id(1)] string Language,

@@ -4,5 +4,5 @@ namespace OrleansStt.Grains.Interfaces.Sessions;
 /// One client audio frame. Immutable so that Orleans passes it without a copy inside a silo;
 /// the sender must not reuse the array.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("stt.audio")]
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("stt.audio")]
 public sealed record AudioChunk([property: Id(0)] byte[] Bytes);
