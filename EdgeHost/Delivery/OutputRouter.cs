@@ -37,12 +37,13 @@ public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity ed
         {
             try
             {
-                await subscription.UnsubscribeAsync();
+                await subscription.UnsubscribeAsync().WaitAsync(cancellationToken);
             }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+            catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException)
             {
-                // The cluster is gone first (a whole deployment stopping): its subscription
-                // records go with it, and an edge must still shut down cleanly.
+                // The cluster is gone or unreachable (a whole deployment stopping, a partition):
+                // its subscription records go with it, and an edge must still shut down cleanly
+                // within the host's shutdown time.
                 LogUnsubscribeFailed(logger, ex, edge.Id);
                 return;
             }

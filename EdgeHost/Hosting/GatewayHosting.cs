@@ -24,6 +24,7 @@ public static class GatewayHosting
         // it on the socket's thread saves a thread-pool hand-off per frame (docs/benchmarks.md).
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.Services.AddSingleton(EdgeIdentity.CreateUnique());
+        builder.Services.AddSingleton<SessionSlots>();
         builder.Services.AddOptions<EdgeOptions>().Bind(builder.Configuration.GetSection(EdgeOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
 
@@ -38,7 +39,6 @@ public static class GatewayHosting
         }
 
         // Registered after Orleans so that it starts after the client or silo and stops before it.
-        builder.Services.AddSingleton<SessionSlots>();
         builder.Services.AddSingleton<OutputRouter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutputRouter>());
     }

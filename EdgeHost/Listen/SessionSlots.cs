@@ -17,12 +17,19 @@ public sealed class SessionSlots(IOptions<EdgeOptions> options)
 
     public bool TryTake()
     {
-        if (Interlocked.Increment(ref _taken) <= Limit)
+        // Compare-and-swap rather than increment-then-undo, so Taken (reported by /healthz) never
+        // exceeds Limit and a free slot is never refused because of a racing refusal.
+        for (var taken = Taken; taken < Limit;)
         {
-            return true;
+            var seen = Interlocked.CompareExchange(ref _taken, taken + 1, taken);
+            if (seen == taken)
+            {
+                return true;
+            }
+
+            taken = seen;
         }
 
-        Interlocked.Decrement(ref _taken);
         return false;
     }
 

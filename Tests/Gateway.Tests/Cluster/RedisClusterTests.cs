@@ -42,11 +42,17 @@ public sealed class RedisClusterTests
         await using var cluster = await RedisTestCluster.StartAsync();
         var silo = cluster.StartSiloProcess();
         var edge = await cluster.StartEdgeAsync();
-        await using (var session = await SttSession.ConnectAsync(new(edge.ListenUri)))
+        try
         {
+            await using var session = await SttSession.ConnectAsync(new(edge.ListenUri));
             await Conversation.StreamAsync(session, Pcm.Tone(500, 200));
             await session.SendCloseStreamAsync();
             Assert.IsType<ClosedMessage>((await Conversation.ReadToEndAsync(session))[^1]);
+        }
+        catch
+        {
+            await edge.DisposeAsync();
+            throw;
         }
 
         silo.Kill();

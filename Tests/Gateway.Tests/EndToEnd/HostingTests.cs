@@ -21,6 +21,8 @@ public sealed class HostingTests(GatewayFixture fixture)
         using var dashboard = await http.GetAsync(Http("/dashboard"));
 
         Assert.Equal("ok", health!["status"].ToString());
+        Assert.Equal("10000", health["max_sessions"].ToString());
+        Assert.True(health.ContainsKey("sessions"));
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         Assert.Contains("html", dashboard.Content.Headers.ContentType!.MediaType);
     }

@@ -59,20 +59,25 @@ public sealed class CapacityTests
         });
         using var http = new HttpClient();
         var health = new UriBuilder(fleet.Gateway.ListenUri) { Scheme = "http", Path = "/healthz" }.Uri;
-        async Task<int> EdgeSessionsAsync() => (await http.GetFromJsonAsync<Dictionary<string, JsonElement>>(health))!["sessions"].GetInt32();
+        async Task<(int Sessions, int Max)> EdgeHealthAsync()
+        {
+            var body = (await http.GetFromJsonAsync<Dictionary<string, JsonElement>>(health))!;
+            return (body["sessions"].GetInt32(), body["max_sessions"].GetInt32());
+        }
 
-        var first = await fleet.OpenAsync();
+        await using var first = await fleet.OpenAsync();
         await using var second = await fleet.OpenAsync();
 
         var refused = await Assert.ThrowsAsync<SttRejectedException>(() => SttSession.ConnectAsync(new(fleet.Gateway.ListenUri)));
         Assert.Equal((503, "capacity_exhausted"), (refused.StatusCode, refused.Code));
         Assert.Contains("limit of 2 sessions", refused.Message);
+        Assert.Equal(TimeSpan.FromSeconds(1), (await RefusedUpgradeAsync(http, fleet.Gateway.ListenUri)).Headers.RetryAfter?.Delta);
         Assert.Equal(2, (await fleet.StatusAsync("gpu-1")).Active);
-        Assert.Equal(2, await EdgeSessionsAsync());
+        Assert.Equal(2, await fleet.Gateway.SessionActivationsAsync());
+        Assert.Equal((2, 2), await EdgeHealthAsync());
 
         Assert.IsType<ClosedMessage>((await first.CloseAsync())[^1]);
-        await first.DisposeAsync();
-        Assert.Equal(1, await Eventually.Equal(1, EdgeSessionsAsync));
+        Assert.Equal((1, 2), await Eventually.Equal((1, 2), EdgeHealthAsync));
 
         await using var third = await fleet.OpenAsync();
         await Conversation.StreamAsync(third.Session, Pcm.Tone(500, 200));
@@ -117,5 +122,16 @@ public sealed class CapacityTests
         await using var session = await fleet.OpenAsync();
         Assert.IsType<ClosedMessage>((await session.CloseAsync())[^1]);
         await fleet.AssertNothingLeakedAsync();
+    }
+
+    /// <summary>A bare WebSocket upgrade request, for the headers of its refusal.</summary>
+    private static Task<HttpResponseMessage> RefusedUpgradeAsync(HttpClient http, Uri listenUri)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new UriBuilder(listenUri) { Scheme = "http" }.Uri);
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new("websocket"));
+        request.Headers.Add("Sec-WebSocket-Version", "13");
+        request.Headers.Add("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+        return http.SendAsync(request);
     }
 }
