@@ -183,6 +183,8 @@ backend_env() {        # the servers as OrleansStt configuration
   done
 }
 
+# The gateway's processes run with the environment deploy/Dockerfile gives them.
+gateway_env=(DOTNET_GCgen0size=0x4000000)
 url="" raw=0 gateway_pids=()
 start_target() {       # start_target TARGET: sets url, raw, gateway_pids
   local port silo_port gateway_port http_port redis_port prefix servers
@@ -210,7 +212,7 @@ start_target() {       # start_target TARGET: sets url, raw, gateway_pids
       url="ws://127.0.0.1:$port/v1/stream"; raw=1 ;;
     embedded)
       port=$(free_port) silo_port=$(free_port) gateway_port=$(free_port)
-      start edge env $(backend_env) Orleans__SiloPort="$silo_port" Orleans__GatewayPort="$gateway_port" \
+      start edge env "${gateway_env[@]}" $(backend_env) Orleans__SiloPort="$silo_port" Orleans__GatewayPort="$gateway_port" \
         dotnet "$edge_dll" --urls "http://127.0.0.1:$port" "${quiet[@]}"
       gateway_pids=("$started_pid")
       wait_http "http://127.0.0.1:$port/healthz" "$started_pid" || return 1
@@ -222,11 +224,11 @@ start_target() {       # start_target TARGET: sets url, raw, gateway_pids
       unset 'pids[-1]'; infra_pids+=("$started_pid")
       wait_port "$redis_port" "$started_pid" || return 1
       local cluster=(Orleans__Redis="127.0.0.1:$redis_port" Orleans__AdvertisedIPAddress=127.0.0.1)
-      start silo env "${cluster[@]}" $(backend_env) Orleans__SiloPort="$silo_port" Orleans__GatewayPort="$gateway_port" \
+      start silo env "${gateway_env[@]}" "${cluster[@]}" $(backend_env) Orleans__SiloPort="$silo_port" Orleans__GatewayPort="$gateway_port" \
         dotnet "$silo_dll" --urls "http://127.0.0.1:$http_port" "${quiet[@]}"
       gateway_pids=("$started_pid")
       wait_http "http://127.0.0.1:$http_port/healthz" "$started_pid" || return 1
-      start edge env "${cluster[@]}" dotnet "$edge_dll" --urls "http://127.0.0.1:$port" "${quiet[@]}"
+      start edge env "${gateway_env[@]}" "${cluster[@]}" dotnet "$edge_dll" --urls "http://127.0.0.1:$port" "${quiet[@]}"
       gateway_pids+=("$started_pid")
       wait_http "http://127.0.0.1:$port/healthz" "$started_pid" || return 1
       url="ws://127.0.0.1:$port/v1/listen"; raw=0 ;;
