@@ -183,8 +183,10 @@ backend_env() {        # the servers as OrleansStt configuration
   done
 }
 
-# The gateway's processes run with the environment deploy/Dockerfile gives them.
-gateway_env=(DOTNET_GCgen0size=0x4000000)
+# The gateway's processes run with the runtime environment deploy/Dockerfile gives them, read from
+# there so that the benchmark and the deployment cannot drift apart.
+mapfile -t gateway_env < <(grep -o 'DOTNET_GCgen0size=[0-9A-Fa-fx]*' deploy/Dockerfile)
+[ ${#gateway_env[@]} -eq 1 ] || { echo "side-by-side: expected one DOTNET_GCgen0size in deploy/Dockerfile" >&2; exit 1; }
 url="" raw=0 gateway_pids=()
 start_target() {       # start_target TARGET: sets url, raw, gateway_pids
   local port silo_port gateway_port http_port redis_port prefix servers
