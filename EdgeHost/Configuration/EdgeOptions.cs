@@ -37,4 +37,31 @@ public sealed class EdgeOptions
 
     /// <summary>How long the edge waits for the client's close frame after sending its own.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// On shutdown (SIGTERM: a rolling update or scale-in), how long the edge gives clients after
+    /// <c>draining</c> to resume elsewhere before it closes the sockets still open (1001). The
+    /// container's stop grace period must be longer (deploy/README.md).
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A session that published nothing this edge received for this long is asked what it published;
+    /// messages it is owed then, or a gap in <c>seq</c>, are asked for again (docs/delivery.md).
+    /// </summary>
+    public TimeSpan ResendAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the edge keeps trying to rebuild a session whose silo died before it tells the client <c>internal</c>.</summary>
+    public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The audio since the last final the client received, kept per session by an edge in a cluster
+    /// (not in the single-process gateway, which has no separate silo to lose), so that a session
+    /// whose silo crashed is rebuilt without losing a word. Same cost as the session's own replay
+    /// buffer: 32 KB per second at 16 kHz, freed at each final.
+    /// </summary>
+    public TimeSpan RecoveryWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>That copy's cap in bytes whatever the sample rate.</summary>
+    public int RecoveryMaxBytes { get; set; } = 1024 * 1024;
 }

@@ -47,6 +47,25 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             problems.Add($"Stt:Edge:CloseTimeout must be a positive duration (got {options.CloseTimeout}).");
         }
 
+        foreach (var (key, value) in new[]
+        {
+            ("DrainTimeout", options.DrainTimeout),
+            ("ResendAfter", options.ResendAfter),
+            ("RecoveryTimeout", options.RecoveryTimeout),
+            ("RecoveryWindow", options.RecoveryWindow),
+        })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                problems.Add($"Stt:Edge:{key} must be a positive duration (got {value}).");
+            }
+        }
+
+        if (options.RecoveryMaxBytes < 0)
+        {
+            problems.Add($"Stt:Edge:RecoveryMaxBytes must not be negative (got {options.RecoveryMaxBytes}).");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -1,33 +1,42 @@
 using System.Collections.Concurrent;
 using Orleans.Streams;
-using OrleansStt.EdgeHost.Listen;
 using Microsoft.Extensions.Options;
 using OrleansStt.EdgeHost.Configuration;
+using OrleansStt.EdgeHost.Sessions;
 using OrleansStt.Grains.Interfaces.Delivery;
 
 namespace OrleansStt.EdgeHost.Delivery;
 
 /// <summary>
-/// Subscribes to this edge's delivery stream and hands each message to its session's socket.
-/// Started after the Orleans client or co-hosted silo, stopped before them.
+/// Subscribes to this edge's delivery streams and hands each message to the session linked under
+/// the message's link number. Started after the Orleans client or co-hosted silo, stopped before them.
 /// </summary>
 public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity edge, IOptions<EdgeOptions> options, ILogger<OutputRouter> logger)
     : IHostedService, IAsyncObserver<OutputBatch>
 {
-    private readonly ConcurrentDictionary<string, ClientConnection> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, EdgeSession> _sessions = new();
     private readonly List<StreamSubscriptionHandle<OutputBatch>> _subscriptions = [];
 
-    public void Register(string sessionId, ClientConnection connection) => _connections[sessionId] = connection;
+    /// <summary>Every session with a socket on this edge.</summary>
+    public ICollection<EdgeSession> Sessions => _sessions.Values;
 
-    public void Unregister(string sessionId) => _connections.TryRemove(sessionId, out _);
+    public void Register(EdgeSession session) => _sessions[session.Link.Id] = session;
+
+    /// <summary>The session took a new link (it was rebuilt): output still addressed to the old one is dropped.</summary>
+    public void Relink(long previousLink, EdgeSession session)
+    {
+        _sessions[session.Link.Id] = session;
+        _sessions.TryRemove(previousLink, out _);
+    }
+
+    public void Unregister(long link) => _sessions.TryRemove(link, out _);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var provider = cluster.GetStreamProvider(DeliveryStreams.ProviderName);
-        var lanes = options.Value.DeliveryStreams;
-        for (var lane = 0; lane < lanes; lane++)
+        for (var index = 0; index < options.Value.DeliveryStreams; index++)
         {
-            _subscriptions.Add(await provider.GetStream<OutputBatch>(DeliveryStreams.ForEdge(edge.Id, lane)).SubscribeAsync(this));
+            _subscriptions.Add(await provider.GetStream<OutputBatch>(DeliveryStreams.ForEdge(edge.Id, index)).SubscribeAsync(this));
         }
     }
 
@@ -54,9 +63,9 @@ public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity ed
     {
         foreach (var output in batch.Items)
         {
-            if (_connections.TryGetValue(output.SessionId, out var connection))
+            if (_sessions.TryGetValue(output.Link, out var session))
             {
-                connection.Deliver(output);
+                session.Deliver(output);
             }
         }
 
@@ -74,6 +83,6 @@ public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity ed
     [LoggerMessage(Level = LogLevel.Warning, Message = "Edge {EdgeId} stops without unsubscribing from its delivery streams: the cluster did not answer")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string edgeId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The delivery stream of edge {EdgeId} failed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "A delivery stream of edge {EdgeId} failed")]
     private static partial void LogStreamError(ILogger logger, Exception exception, string edgeId);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using OrleansStt.EdgeHost.Configuration;
@@ -23,7 +24,8 @@ public static class GatewayHosting
         // Each client frame goes straight on to an awaited grain call, which never blocks: running
         // it on the socket's thread saves a thread-pool hand-off per frame (docs/benchmarks.md).
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
-        builder.Services.AddSingleton(EdgeIdentity.CreateUnique());
+        builder.Services.AddSingleton(EdgeIdentity.CreateUnique(sessionsLiveElsewhere: cluster.UsesRedis));
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionSlots>();
         builder.Services.AddOptions<EdgeOptions>().Bind(builder.Configuration.GetSection(EdgeOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
@@ -41,14 +43,20 @@ public static class GatewayHosting
         // Registered after Orleans so that it starts after the client or silo and stops before it.
         builder.Services.AddSingleton<OutputRouter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutputRouter>());
+        builder.Services.AddHostedService<DeliveryAudit>();
+        builder.Services.AddSingleton<EdgeDrain>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<EdgeDrain>());
     }
 
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.UseWebSockets();
         app.MapListen();
-        app.MapGet("/healthz", (EdgeIdentity edge, SessionSlots slots) =>
-            TypedResults.Json(new EdgeHealth("ok", edge.Id, slots.Taken, slots.Limit), EdgeJsonContext.Default.EdgeHealth));
+        // Unready while draining, so a load balancer sends new clients and resumes elsewhere.
+        app.MapGet("/healthz", (EdgeIdentity edge, SessionSlots slots, EdgeDrain drain) => TypedResults.Json(
+            new EdgeHealth(drain.IsDraining ? "draining" : "ok", edge.Id, slots.Taken, slots.Limit),
+            EdgeJsonContext.Default.EdgeHealth,
+            statusCode: drain.IsDraining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK));
 
         if (!ClusterSettings.From(app.Configuration).UsesRedis)
         {

@@ -5,36 +5,31 @@ using System.Threading.Channels;
 using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.Grains.Interfaces.Delivery;
 using OrleansStt.Grains.Interfaces.Protocol;
+using OrleansStt.EdgeHost.Sessions;
 using OrleansStt.Grains.Interfaces.Sessions;
 
 namespace OrleansStt.EdgeHost.Listen;
 
 /// <summary>
-/// One client socket: a reader that forwards frames to the session grain, and a writer that
-/// sends whatever the grain published. The grain decides every message and when the socket
-/// closes; this class only moves bytes and refuses what is malformed or too large.
+/// One client socket: a reader that forwards frames to the session, and a writer that sends what
+/// the session published. The session decides every message and when the socket closes; this
+/// class only moves bytes and refuses what is malformed or too large.
 /// </summary>
 public sealed partial class ClientConnection
 {
-    private readonly WebSocket _socket;
-    private readonly ISessionGrain _session;
     private readonly EdgeOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<SessionOutput> _output;
     private readonly CancellationTokenSource _writerStop = new();
     private readonly CancellationTokenSource _readerStop = new();
-    private long _lastSeq;
+    private WebSocket? _socket;
 
-    // Set once the writer has sent the session's last message and a close frame.
+    // Set once the writer has sent the session's last message (or the 4000 of a resume elsewhere) and a close frame.
     private volatile bool _closedByGateway;
+    private volatile bool _superseded;
 
-    // Set when this connection is done; late messages for it are dropped quietly.
-    private volatile bool _finished;
-
-    public ClientConnection(WebSocket socket, ISessionGrain session, EdgeOptions options, ILogger logger)
+    public ClientConnection(EdgeOptions options, ILogger logger)
     {
-        _socket = socket;
-        _session = session;
         _options = options;
         _logger = logger;
         _output = Channel.CreateBounded<SessionOutput>(new BoundedChannelOptions(options.OutputQueueLimit)
@@ -44,98 +39,119 @@ public sealed partial class ClientConnection
         });
     }
 
-    /// <summary>Called by the router for every message of this session, in order.</summary>
-    public void Deliver(SessionOutput output)
+    /// <summary>Where the session's output goes; written by <see cref="EdgeSession.Deliver"/>.</summary>
+    public ChannelWriter<SessionOutput> Output => _output.Writer;
+
+    /// <summary>The client reads slower than its results arrive; keeping up would need unbounded memory.</summary>
+    public void OnOutputOverflow(string sessionId)
     {
-        if (!_output.Writer.TryWrite(output) && !_finished)
+        if (_socket is { } socket && !_closedByGateway)
         {
-            // The client reads slower than its results arrive; keeping up would need unbounded memory.
-            LogSlowClient(_logger, output.SessionId, _options.OutputQueueLimit);
-            _socket.Abort();
+            LogSlowClient(_logger, sessionId, _options.OutputQueueLimit);
+            socket.Abort();
         }
     }
 
-    public async Task RunAsync(SessionRequest request, CancellationToken stopping)
+    /// <summary>
+    /// Serves the socket for <paramref name="session"/>, which <paramref name="start"/> opens (false
+    /// when it refused: its error is on the way). <paramref name="drained"/> fires when this edge
+    /// stops waiting for clients to move elsewhere.
+    /// </summary>
+    public async Task RunAsync(WebSocket socket, EdgeSession session, Func<Task<bool>> start, CancellationToken drained)
     {
-        var writer = WriteAsync();
+        _socket = socket;
+        var writer = WriteAsync(socket);
         var ending = Ending.GatewayCloses;
         try
         {
-            if (await _session.Open(request) == OpenOutcome.Opened)
+            if (await start())
             {
-                ending = await ReadAsync(stopping) ? Ending.ClientGone : Ending.GatewayCloses;
+                ending = await ReadAsync(socket, session, drained);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogGrainFailed(_logger, ex);
+            LogSessionFailed(_logger, ex, session.SessionId);
             ending = Ending.GatewayFailed;
         }
 
-        if (ending == Ending.ClientGone)
+        switch (ending)
         {
-            await AbandonAsync();
-            await _writerStop.CancelAsync();
-        }
-        else
-        {
-            // The session's last message is on its way; the writer closes the socket after it.
-            _writerStop.CancelAfter(_options.CloseTimeout);
+            case Ending.ClientGone or Ending.Drained:
+                // The session waits for the client to resume, here or on another edge.
+                await DetachAsync(session);
+                await _writerStop.CancelAsync();
+                break;
+            case Ending.GatewayCloses:
+                // The session's last message is on its way; the writer closes the socket after it.
+                _writerStop.CancelAfter(_options.CloseTimeout);
+                break;
         }
 
         await writer;
         if (ending == Ending.GatewayFailed && !_closedByGateway)
         {
-            // Nothing came from the session (its silo died with it): the edge says so itself.
-            await WriteInternalErrorAsync();
-            await AbandonAsync();
+            // The session could not be reached or rebuilt: the edge says so itself.
+            await WriteInternalErrorAsync(socket, session.Delivered + 1);
         }
 
-        await FinishCloseHandshakeAsync();
+        if (ending is Ending.GatewayCloses or Ending.GatewayFailed && !_superseded)
+        {
+            // The session has ended: nothing it logged is needed any more.
+            await DetachAsync(session);
+        }
+
+        await FinishCloseHandshakeAsync(socket, ending == Ending.Drained);
     }
 
-    /// <summary>Forwards client frames until the socket ends; true when the client went away on its own.</summary>
-    private async Task<bool> ReadAsync(CancellationToken stopping)
+    /// <summary>Forwards client frames until the socket ends; says why it ended.</summary>
+    private async Task<Ending> ReadAsync(WebSocket socket, EdgeSession session, CancellationToken drained)
     {
         var closeStreamSent = false;
-        using var reading = CancellationTokenSource.CreateLinkedTokenSource(stopping, _readerStop.Token);
-        stopping = reading.Token;
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(drained, _readerStop.Token);
         using var frames = new FrameBuffer(Math.Max(_options.MaxAudioFrameBytes, _options.MaxControlFrameBytes));
         try
         {
             while (!_closedByGateway)
             {
-                var frame = await ReceiveFrameAsync(frames, stopping);
+                var frame = await ReceiveFrameAsync(socket, frames, reading.Token);
                 switch (frame.Type)
                 {
                     case WebSocketMessageType.Close:
-                        return !_closedByGateway;
+                        return ByGatewayOr(Ending.ClientGone);
                     case var _ when frame.TooLarge:
-                        await _session.RejectInput(new InputRejection(
+                        await session.RejectAsync(new InputRejection(
                             ErrorCodes.PayloadTooLarge,
                             $"A {(frame.Type == WebSocketMessageType.Binary ? "binary" : "text")} frame exceeded {Limit(frame.Type)} bytes.",
                             EndsSession: true));
-                        return false;
+                        return Ending.GatewayCloses;
                     case WebSocketMessageType.Binary when !closeStreamSent:
-                        await _session.SendAudio(new AudioChunk(frames.Received.ToArray()));
+                        await session.SendAudioAsync(frames.Received.ToArray());
                         break;
                     case WebSocketMessageType.Text:
-                        closeStreamSent |= await OnCommandAsync(frames.Received.ToArray());
+                        closeStreamSent |= await OnCommandAsync(session, frames.Received.ToArray());
                         break;
                 }
             }
 
-            return false;
+            return ByGatewayOr(Ending.GatewayCloses);
+        }
+        catch (OperationCanceledException) when (drained.IsCancellationRequested && !_closedByGateway)
+        {
+            return Ending.Drained;
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
-            // The client vanished, or this edge is stopping.
-            return !_closedByGateway;
+            // The client vanished, or the gateway closed the socket and the client did not answer.
+            return ByGatewayOr(Ending.ClientGone);
         }
     }
 
+    private Ending ByGatewayOr(Ending otherwise) =>
+        _superseded ? Ending.Superseded : _closedByGateway ? Ending.GatewayCloses : otherwise;
+
     /// <summary>Handles one control frame; true when it was <c>close_stream</c>.</summary>
-    private async Task<bool> OnCommandAsync(byte[] json)
+    private static async Task<bool> OnCommandAsync(EdgeSession session, byte[] json)
     {
         ClientCommand? command;
         try
@@ -144,35 +160,35 @@ public sealed partial class ClientConnection
         }
         catch (JsonException ex)
         {
-            await _session.RejectInput(new InputRejection(ErrorCodes.BadRequest, $"The text frame is not a JSON object: {ex.Message}", EndsSession: false));
+            await session.RejectAsync(new InputRejection(ErrorCodes.BadRequest, $"The text frame is not a JSON object: {ex.Message}", EndsSession: false));
             return false;
         }
 
         switch (command?.Type)
         {
             case null:
-                await _session.RejectInput(new InputRejection(ErrorCodes.BadRequest, "The JSON message has no \"type\".", EndsSession: false));
+                await session.RejectAsync(new InputRejection(ErrorCodes.BadRequest, "The JSON message has no \"type\".", EndsSession: false));
                 return false;
             case "finalize":
-                await _session.FinalizeUtterance();
+                await session.FinalizeAsync();
                 return false;
             case "close_stream":
-                await _session.CloseStream();
+                await session.CloseStreamAsync();
                 return true;
             case "keepalive":
-                await _session.Keepalive();
+                await session.KeepaliveAsync();
                 return false;
             default:
                 return false; // Unknown types are ignored (PROTOCOL: readers ignore unknown types).
         }
     }
 
-    private async Task<ReceivedFrame> ReceiveFrameAsync(FrameBuffer frames, CancellationToken cancellationToken)
+    private async Task<ReceivedFrame> ReceiveFrameAsync(WebSocket socket, FrameBuffer frames, CancellationToken cancellationToken)
     {
         frames.Reset();
         while (true)
         {
-            var received = await _socket.ReceiveAsync(frames.Free, cancellationToken);
+            var received = await socket.ReceiveAsync(frames.Free, cancellationToken);
             if (received.MessageType == WebSocketMessageType.Close)
             {
                 return new ReceivedFrame(WebSocketMessageType.Close, TooLarge: false);
@@ -194,7 +210,7 @@ public sealed partial class ClientConnection
     private int Limit(WebSocketMessageType type) =>
         type == WebSocketMessageType.Binary ? _options.MaxAudioFrameBytes : _options.MaxControlFrameBytes;
 
-    private async Task WriteAsync()
+    private async Task WriteAsync(WebSocket socket)
     {
         var json = new ArrayBufferWriter<byte>(512);
         await using var writer = new Utf8JsonWriter(json);
@@ -202,43 +218,49 @@ public sealed partial class ClientConnection
         {
             await foreach (var output in _output.Reader.ReadAllAsync(_writerStop.Token))
             {
-                var message = output.Message;
-                _lastSeq = message.Seq;
+                if (output.Message is not { } message)
+                {
+                    // PROTOCOL §1.3: the client resumed on another socket; this one gets nothing more.
+                    _superseded = true;
+                    await CloseWithAsync(socket, output.CloseStatus ?? CloseStatus.Superseded, "superseded", _writerStop.Token);
+                    return;
+                }
+
                 json.ResetWrittenCount();
                 writer.Reset(json);
                 JsonSerializer.Serialize(writer, message, ClientMessageJsonContext.Default.ClientMessage);
-                await _socket.SendAsync(json.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, _writerStop.Token);
+                await socket.SendAsync(json.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, _writerStop.Token);
 
                 if (output.CloseStatus is { } status)
                 {
-                    await CloseWithAsync(status, CloseDescription(message), _writerStop.Token);
+                    await CloseWithAsync(socket, status, CloseDescription(message), _writerStop.Token);
                     return;
                 }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
-            // The socket is gone; the reader notices the same and abandons the session.
+            // The socket is gone; the reader notices the same.
         }
     }
 
     /// <summary>Sends the close frame, and gives the client <see cref="EdgeOptions.CloseTimeout"/> to answer it.</summary>
-    private async Task CloseWithAsync(int status, string description, CancellationToken cancellationToken)
+    private async Task CloseWithAsync(WebSocket socket, int status, string description, CancellationToken cancellationToken)
     {
         _closedByGateway = true;
         _readerStop.CancelAfter(_options.CloseTimeout);
-        await _socket.CloseOutputAsync((WebSocketCloseStatus)status, description, cancellationToken);
+        await socket.CloseOutputAsync((WebSocketCloseStatus)status, description, cancellationToken);
     }
 
-    private async Task WriteInternalErrorAsync()
+    private async Task WriteInternalErrorAsync(WebSocket socket, long seq)
     {
-        var error = new ErrorMessage(ErrorCodes.Internal, "The gateway lost this session.") { Seq = _lastSeq + 1 };
+        var error = new ErrorMessage(ErrorCodes.Internal, "The gateway lost this session.") { Seq = seq };
         using var deadline = new CancellationTokenSource(_options.CloseTimeout);
         try
         {
             var json = JsonSerializer.SerializeToUtf8Bytes<ClientMessage>(error, ClientMessageJsonContext.Default.ClientMessage);
-            await _socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, deadline.Token);
-            await CloseWithAsync(CloseStatus.InternalError, ErrorCodes.Internal, deadline.Token);
+            await socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, deadline.Token);
+            await CloseWithAsync(socket, CloseStatus.InternalError, ErrorCodes.Internal, deadline.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
@@ -253,33 +275,32 @@ public sealed partial class ClientConnection
         _ => "",
     };
 
-    private async Task AbandonAsync()
+    private async Task DetachAsync(EdgeSession session)
     {
         try
         {
-            await _session.Abandon();
+            await session.DetachAsync();
         }
         catch (Exception ex)
         {
-            // The grain also ends itself by its idle timeout.
-            LogGrainFailed(_logger, ex);
+            // The session also ends itself when its grace period or idle timeout passes.
+            LogSessionFailed(_logger, ex, session.SessionId);
         }
     }
 
-    private async Task FinishCloseHandshakeAsync()
+    private async Task FinishCloseHandshakeAsync(WebSocket socket, bool drained)
     {
-        _finished = true;
         _output.Writer.TryComplete();
-        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived && !_closedByGateway)
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived && !_closedByGateway)
         {
             // Echo a client's close; tell a client still connected that this edge is going away.
-            var (status, reason) = _socket.State == WebSocketState.CloseReceived
+            var (status, reason) = socket.State == WebSocketState.CloseReceived && !drained
                 ? (WebSocketCloseStatus.NormalClosure, "")
                 : (WebSocketCloseStatus.EndpointUnavailable, "going_away");
             using var deadline = new CancellationTokenSource(_options.CloseTimeout);
             try
             {
-                await _socket.CloseOutputAsync(status, reason, deadline.Token);
+                await socket.CloseOutputAsync(status, reason, deadline.Token);
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
             {
@@ -287,16 +308,16 @@ public sealed partial class ClientConnection
             }
         }
 
-        if (_socket.State == WebSocketState.CloseSent)
+        if (socket.State == WebSocketState.CloseSent)
         {
             // Give the client a moment to answer our close frame before the connection is dropped.
             var buffer = new byte[256];
             using var deadline = new CancellationTokenSource(_options.CloseTimeout);
             try
             {
-                while (_socket.State == WebSocketState.CloseSent)
+                while (socket.State == WebSocketState.CloseSent)
                 {
-                    await _socket.ReceiveAsync(buffer, deadline.Token);
+                    await socket.ReceiveAsync(buffer, deadline.Token);
                 }
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
@@ -308,13 +329,19 @@ public sealed partial class ClientConnection
 
     private enum Ending
     {
-        /// <summary>The client closed or vanished: the session is abandoned.</summary>
+        /// <summary>The client closed or vanished: the session waits for a resume.</summary>
         ClientGone,
+
+        /// <summary>This edge is shutting down and the client did not move in time: it is told to go away, and may resume elsewhere.</summary>
+        Drained,
+
+        /// <summary>The client resumed on another socket, which now owns the session.</summary>
+        Superseded,
 
         /// <summary>The session ends itself; its last message closes the socket.</summary>
         GatewayCloses,
 
-        /// <summary>A call to the session failed; unless it still says goodbye, the edge reports an internal error.</summary>
+        /// <summary>The session could not be reached or rebuilt; unless it still says goodbye, the edge reports an internal error.</summary>
         GatewayFailed,
     }
 
@@ -323,6 +350,6 @@ public sealed partial class ClientConnection
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping the socket of session {SessionId}: more than {Limit} messages waited for a slow client")]
     private static partial void LogSlowClient(ILogger logger, string sessionId, int limit);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A session grain call failed")]
-    private static partial void LogGrainFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Session {SessionId} failed at the edge")]
+    private static partial void LogSessionFailed(ILogger logger, Exception exception, string sessionId);
 }

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Options;
 using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.EdgeHost.Delivery;
+using OrleansStt.EdgeHost.Hosting;
+using OrleansStt.EdgeHost.Sessions;
 using OrleansStt.Grains.Interfaces.Protocol;
 using OrleansStt.Grains.Interfaces.Sessions;
 
 namespace OrleansStt.EdgeHost.Listen;
 
-/// <summary><c>/v1/listen</c> (PROTOCOL §1): refuses bad upgrades with HTTP + JSON, then runs the socket.</summary>
+/// <summary><c>/v1/listen</c> (PROTOCOL §1): refuses bad upgrades with HTTP + JSON, then opens or resumes the session and runs the socket.</summary>
 public static class ListenEndpoint
 {
     public static IEndpointConventionBuilder MapListen(this IEndpointRouteBuilder endpoints) =>
@@ -18,8 +20,9 @@ public static class ListenEndpoint
         EdgeIdentity edge,
         OutputRouter router,
         SessionSlots slots,
+        EdgeDrain drain,
         IOptions<EdgeOptions> options,
-        IHostApplicationLifetime lifetime,
+        TimeProvider time,
         ILogger<ClientConnection> logger)
     {
         if (!ApiKeys.Admits(context.Request, options.Value.ApiKeys))
@@ -35,9 +38,17 @@ public static class ListenEndpoint
             return;
         }
 
-        if (!ListenQuery.TryParse(context.Request.Query, edge.Id, options.Value, out var request, out var problem))
+        if (!ListenQuery.TryParse(context.Request.Query, options.Value, out var request, out var resume, out var problem))
         {
             await RefuseAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, problem);
+            return;
+        }
+
+        if (drain.IsDraining)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
+                "This edge is shutting down; connect to another edge.");
             return;
         }
 
@@ -51,40 +62,41 @@ public static class ListenEndpoint
 
         try
         {
-            await RunSessionAsync(context, cluster, edge, router, options.Value, lifetime, logger, request);
+            var sessionId = resume?.SessionId ?? Guid.NewGuid().ToString("N");
+            var connection = new ClientConnection(options.Value, logger);
+            using var session = new EdgeSession(
+                sessionId, cluster.GetGrain<ISessionGrain>(sessionId), edge, router, options.Value, time, logger,
+                connection.Output, () => connection.OnOutputOverflow(sessionId));
+
+            Func<Task<bool>> start;
+            if (resume is not null)
+            {
+                // Answered before the upgrade, so a refusal is the plain HTTP 404 of PROTOCOL §1.3.
+                if (!await session.ResumeAsync(resume.ResumeToken, resume.LastSeq))
+                {
+                    await RefuseAsync(context, StatusCodes.Status404NotFound, ErrorCodes.SessionNotFound,
+                        "No session to resume: it does not exist, has ended, the token does not match, or messages after last_seq are no longer kept.");
+                    return;
+                }
+
+                start = static () => Task.FromResult(true);
+            }
+            else
+            {
+                start = async () => await session.OpenAsync(request!) == OpenOutcome.Opened;
+            }
+
+            // Pings find half-open clients (a phone that lost its network) instead of holding them forever.
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                KeepAliveInterval = TimeSpan.FromSeconds(15),
+                KeepAliveTimeout = TimeSpan.FromSeconds(15),
+            });
+            await connection.RunAsync(socket, session, start, drain.Drained);
         }
         finally
         {
             slots.Release();
-        }
-    }
-
-    private static async Task RunSessionAsync(
-        HttpContext context,
-        IClusterClient cluster,
-        EdgeIdentity edge,
-        OutputRouter router,
-        EdgeOptions options,
-        IHostApplicationLifetime lifetime,
-        ILogger<ClientConnection> logger,
-        SessionRequest request)
-    {
-        // Pings find half-open clients (a phone that lost its network) instead of holding them forever.
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
-        {
-            KeepAliveInterval = TimeSpan.FromSeconds(15),
-            KeepAliveTimeout = TimeSpan.FromSeconds(15),
-        });
-        var sessionId = Guid.NewGuid().ToString("N");
-        var connection = new ClientConnection(socket, cluster.GetGrain<ISessionGrain>(sessionId), options, logger);
-        router.Register(sessionId, connection);
-        try
-        {
-            await connection.RunAsync(request, lifetime.ApplicationStopping);
-        }
-        finally
-        {
-            router.Unregister(sessionId);
         }
     }
 

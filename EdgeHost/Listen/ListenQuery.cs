@@ -6,7 +6,7 @@ using OrleansStt.Grains.Interfaces.Sessions;
 
 namespace OrleansStt.EdgeHost.Listen;
 
-/// <summary>Validates the <c>/v1/listen</c> query string (PROTOCOL §1) into a session request.</summary>
+/// <summary>Validates the <c>/v1/listen</c> query string (PROTOCOL §1) into a new session's request or a resume.</summary>
 public static partial class ListenQuery
 {
     private const int MinSampleRate = 8_000;
@@ -14,14 +14,19 @@ public static partial class ListenQuery
 
     private static readonly string[] ResumeParameters = ["session_id", "resume_token", "last_seq"];
 
+    /// <summary>
+    /// A new session (<paramref name="request"/>) or a resume (<paramref name="resume"/>); false with the
+    /// <paramref name="problem"/> to answer 400 with.
+    /// </summary>
     public static bool TryParse(
         IQueryCollection query,
-        string edgeId,
         EdgeOptions options,
-        [NotNullWhen(true)] out SessionRequest? request,
+        out SessionRequest? request,
+        out ResumeRequest? resume,
         [NotNullWhen(false)] out string? problem)
     {
         request = null;
+        resume = null;
         foreach (var (key, values) in query)
         {
             if (values.Count > 1)
@@ -31,11 +36,50 @@ public static partial class ListenQuery
             }
         }
 
-        if (ResumeParameters.FirstOrDefault(query.ContainsKey) is { } resume)
+        return ResumeParameters.Any(query.ContainsKey)
+            ? TryParseResume(query, out resume, out problem)
+            : TryParseNew(query, options, out request, out problem);
+    }
+
+    /// <summary>PROTOCOL §1.3: the session's other parameters are not given again, and are ignored if they are.</summary>
+    private static bool TryParseResume(IQueryCollection query, out ResumeRequest? resume, [NotNullWhen(false)] out string? problem)
+    {
+        resume = null;
+        if (ResumeParameters.FirstOrDefault(p => !query.ContainsKey(p)) is { } missing)
         {
-            problem = $"'{resume}': resuming a session is not supported by this gateway version yet.";
+            problem = $"A resume needs session_id, resume_token and last_seq; '{missing}' is missing.";
             return false;
         }
+
+        var sessionId = Single(query, "session_id")!;
+        if (!SessionId().IsMatch(sessionId))
+        {
+            problem = $"'session_id' must be the session_id of a 'session' message (got '{sessionId}').";
+            return false;
+        }
+
+        var token = Single(query, "resume_token")!;
+        if (!ResumeToken().IsMatch(token))
+        {
+            problem = "'resume_token' must be the resume_token of a 'session' message.";
+            return false;
+        }
+
+        var lastSeqText = Single(query, "last_seq")!;
+        if (!long.TryParse(lastSeqText, NumberStyles.None, CultureInfo.InvariantCulture, out var lastSeq))
+        {
+            problem = $"'last_seq' must be the highest seq received, a whole number from 0 (got '{lastSeqText}').";
+            return false;
+        }
+
+        resume = new ResumeRequest(sessionId, token, lastSeq);
+        problem = null;
+        return true;
+    }
+
+    private static bool TryParseNew(IQueryCollection query, EdgeOptions options, out SessionRequest? request, [NotNullWhen(false)] out string? problem)
+    {
+        request = null;
 
         var language = Single(query, "language") ?? "en";
         if (!LanguageTag().IsMatch(language))
@@ -86,7 +130,7 @@ public static partial class ListenQuery
             return false;
         }
 
-        request = new SessionRequest(edgeId, language, translate, sampleRate, encoding, options.DeliveryStreams);
+        request = new SessionRequest(language, translate, sampleRate, encoding);
         problem = null;
         return true;
     }
@@ -94,9 +138,15 @@ public static partial class ListenQuery
     private static string? Single(IQueryCollection query, string key) =>
         query.TryGetValue(key, out var values) ? values[0] : null;
 
-    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\z")]
     private static partial Regex LanguageTag();
 
-    [GeneratedRegex("^[a-z0-9_]{1,32}$")]
+    [GeneratedRegex(@"^[a-z0-9_]{1,32}\z")]
     private static partial Regex EncodingName();
+
+    [GeneratedRegex(@"^[0-9a-f]{32}\z")]
+    private static partial Regex SessionId();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
+    private static partial Regex ResumeToken();
 }

@@ -5,18 +5,19 @@ namespace OrleansStt.Grains.Interfaces.Delivery;
 /// <summary>
 /// Results travel to an edge on a few Orleans streams per edge host (not one per session):
 /// batching per edge keeps the number of stream events low, and spreading an edge's sessions
-/// over several streams lets several pulling agents deliver in parallel (docs/delivery.md).
-/// A session always maps to the same stream, which keeps its results in order.
+/// over several delivery streams lets several pulling agents deliver in parallel
+/// (docs/delivery.md). A session always maps to the same delivery stream of its edge, which
+/// keeps its results in order.
 /// </summary>
 public static class DeliveryStreams
 {
     public const string ProviderName = "delivery";
     public const string Namespace = "edge-output";
 
-    public static StreamId ForEdge(string edgeId, int lane) => StreamId.Create(Namespace, $"{edgeId}/{lane}");
+    public static StreamId ForEdge(string edgeId, int index) => StreamId.Create(Namespace, $"{edgeId}/{index}");
 
-    /// <summary>The lane of <paramref name="sessionId"/>: stable across processes, unlike string.GetHashCode.</summary>
-    public static int LaneOf(string sessionId, int lanes)
+    /// <summary>Which of <paramref name="count"/> delivery streams carries <paramref name="sessionId"/>: stable across processes, unlike string.GetHashCode.</summary>
+    public static int IndexOf(string sessionId, int count)
     {
         var hash = 2166136261u;
         foreach (var c in sessionId)
@@ -24,6 +25,6 @@ public static class DeliveryStreams
             hash = (hash ^ c) * 16777619u;
         }
 
-        return (int)(hash % (uint)lanes);
+        return (int)(hash % (uint)count);
     }
 }

@@ -8,4 +8,7 @@ public static class NoticeCodes
 
     /// <summary>This edge is going away: reconnect with resume.</summary>
     public const string Draining = "draining";
+
+    /// <summary>A resume was accepted: re-send audio from frame <c>audio_frames</c> on.</summary>
+    public const string Resumed = "resumed";
 }

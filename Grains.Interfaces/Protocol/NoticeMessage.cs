@@ -8,4 +8,12 @@ public sealed record NoticeMessage(
     /// <summary>For <c>backend_switched</c>: the GPU server the session continues on.</summary>
     [Id(2)]
     public string? Backend { get; init; }
+
+    /// <summary>For <c>resumed</c>: binary audio frames the session has accepted; the client re-sends from this frame on.</summary>
+    [Id(3)]
+    public long? AudioFrames { get; init; }
+
+    /// <summary>For <c>resumed</c>: the audio length of those frames in ms.</summary>
+    [Id(4)]
+    public long? AudioMs { get; init; }
 }

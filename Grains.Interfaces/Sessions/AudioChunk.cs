@@ -1,8 +1,8 @@
 namespace OrleansStt.Grains.Interfaces.Sessions;
 
 /// <summary>
-/// One client audio frame. Immutable so that Orleans passes it without a copy inside a silo;
-/// the sender must not reuse the array.
+/// One client audio frame, from the client socket of link <paramref name="Link"/> (see <see cref="EdgeLink"/>).
+/// Immutable so that Orleans passes it without a copy inside a silo; the sender must not reuse the array.
 /// </summary>
 [GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("stt.audio")]
-public sealed record AudioChunk([property: Id(0)] byte[] Bytes);
+public sealed record AudioChunk([property: Id(0)] byte[] Bytes, [property: Id(1)] long Link);

@@ -1,30 +1,56 @@
+using Orleans.Concurrency;
+
 namespace OrleansStt.Grains.Interfaces.Sessions;
 
 /// <summary>
 /// One client session (PROTOCOL §1), keyed by session id. Every message for the client,
 /// including errors the edge detects, is produced here so that <c>seq</c> stays gapless;
-/// messages travel to the edge on the edge's delivery stream, never as return values.
+/// messages travel to the edge on the edge's delivery streams, never as return values, and
+/// are logged so that whatever a stream or a socket loses can be sent again.
 /// </summary>
 public interface ISessionGrain : IGrainWithStringKey
 {
     /// <summary>Leases a GPU server and starts its stream; publishes <c>session</c> or a fatal <c>error</c>.</summary>
-    Task<OpenOutcome> Open(SessionRequest request);
+    Task<OpenOutcome> Open(SessionRequest request, EdgeLink edge);
+
+    /// <summary>
+    /// PROTOCOL §1.3: moves the session to <paramref name="edge"/>, sends every logged message after
+    /// <paramref name="lastSeq"/> and then <c>resumed</c>. False, and nothing changed, when the session
+    /// does not exist, has ended, the token is wrong, or those messages are no longer logged.
+    /// </summary>
+    Task<ResumeAccepted?> Resume(string resumeToken, long lastSeq, EdgeLink edge);
+
+    /// <summary>Rebuilds a session whose activation was lost with its silo; true when this activation now holds it.</summary>
+    Task<bool> Recover(SessionRecovery recovery);
 
     /// <summary>One client binary frame. Awaited per frame, which is the edge's backpressure.</summary>
     Task SendAudio(AudioChunk chunk);
 
     /// <summary>The client's <c>finalize</c>.</summary>
-    Task FinalizeUtterance();
+    Task FinalizeUtterance(long link);
 
     /// <summary>The client's <c>close_stream</c>: flush remaining results, then <c>closed</c>.</summary>
-    Task CloseStream();
+    Task CloseStream(long link);
 
     /// <summary>The client's <c>keepalive</c>.</summary>
-    Task Keepalive();
+    Task Keepalive(long link);
 
     /// <summary>Input the edge refused; a fatal one ends the session after the error.</summary>
-    Task RejectInput(InputRejection rejection);
+    Task RejectInput(long link, InputRejection rejection);
 
-    /// <summary>The client socket is gone without <c>close_stream</c>: end the session, nothing to send.</summary>
-    Task Abandon();
+    /// <summary>
+    /// The client socket is gone without <c>close_stream</c>: the session keeps its GPU stream and
+    /// its log and waits the grace period for a resume.
+    /// </summary>
+    Task Detach(long link);
+
+    /// <summary>The edge is shutting down: tell the client (<c>draining</c>) to resume elsewhere.</summary>
+    Task AnnounceDraining(long link);
+
+    /// <summary>The highest <c>seq</c> published so far, so that an edge that heard nothing for a while knows what it is owed.</summary>
+    Task<long> PublishedSeq(long link);
+
+    /// <summary>An edge missed messages (a gap, or silence while owed): publish every logged message after <paramref name="afterSeq"/> again.</summary>
+    [OneWay]
+    Task Resend(long link, long afterSeq);
 }

@@ -1,14 +1,9 @@
 namespace OrleansStt.Grains.Interfaces.Sessions;
 
-/// <summary>
-/// A validated <c>/v1/listen</c> request, the edge whose delivery streams carry the results,
-/// and how many streams that edge listens on (so silos need not be configured to match).
-/// </summary>
+/// <summary>A validated <c>/v1/listen</c> request: what the session asks of its GPU server.</summary>
 [GenerateSerializer, Immutable, Alias("stt.session-request")]
 public sealed record SessionRequest(
-    [property: Id(0)] string EdgeId,
-    [property: Id(1)] string Language,
-    [property: Id(2)] IReadOnlyList<string> Translate,
-    [property: Id(3)] int SampleRate,
-    [property: Id(4)] string Encoding,
-    [property: Id(5)] int EdgeStreams);
+    [property: Id(0)] string Language,
+    [property: Id(1)] IReadOnlyList<string> Translate,
+    [property: Id(2)] int SampleRate,
+    [property: Id(3)] string Encoding);

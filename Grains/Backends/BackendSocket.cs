@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
+using OrleansStt.Grains.Backends.Messages;
 
 namespace OrleansStt.Grains.Backends;
 
@@ -16,7 +17,7 @@ public sealed class BackendSocket : IAsyncDisposable
     private static readonly ReadOnlyMemory<byte> StopFrame = """{"type":"stop"}"""u8.ToArray();
 
     private readonly ClientWebSocket _socket;
-    private readonly Channel<BackendResult> _results = Channel.CreateUnbounded<BackendResult>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Channel<BackendMessage> _results = Channel.CreateUnbounded<BackendMessage>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Task _receiver;
 
     private BackendSocket(ClientWebSocket socket)
@@ -26,7 +27,7 @@ public sealed class BackendSocket : IAsyncDisposable
     }
 
     /// <summary>Every message of the current stream; completes when the socket is gone.</summary>
-    public ChannelReader<BackendResult> Results => _results.Reader;
+    public ChannelReader<BackendMessage> Results => _results.Reader;
 
     public bool IsOpen => _socket.State == WebSocketState.Open && !_receiver.IsCompleted;
 
@@ -106,16 +107,16 @@ public sealed class BackendSocket : IAsyncDisposable
         }
     }
 
-    private static BackendResult Parse(ReadOnlySpan<byte> json)
+    private static BackendMessage Parse(ReadOnlySpan<byte> json)
     {
         try
         {
-            return JsonSerializer.Deserialize(json, BackendJsonContext.Default.BackendResult)
-                ?? new BackendResult("error", null, 0, 0, null, false, "the GPU server sent null");
+            return JsonSerializer.Deserialize(json, BackendJsonContext.Default.BackendMessage)
+                ?? new ServerError("the GPU server sent null");
         }
         catch (JsonException ex)
         {
-            return new BackendResult("error", null, 0, 0, null, false, $"the GPU server sent malformed JSON: {ex.Message}");
+            return new ServerError($"the GPU server sent malformed JSON: {ex.Message}");
         }
     }
 

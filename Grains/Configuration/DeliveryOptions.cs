@@ -26,6 +26,12 @@ public sealed class DeliveryOptions
     /// </summary>
     public int EventsPerDelivery { get; set; } = 64;
 
+    /// <summary>
+    /// A silo retires its publisher for an edge's delivery stream after this long without output
+    /// for it: edges that went away (every edge start has a new id) leave nothing behind.
+    /// </summary>
+    public TimeSpan IdlePublisherTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Read before the host is built, because stream providers are configured while building it.</summary>
     public static DeliveryOptions From(IConfiguration configuration) =>
         configuration.GetSection($"{SttOptions.Section}:Delivery").Get<DeliveryOptions>() ?? new DeliveryOptions();

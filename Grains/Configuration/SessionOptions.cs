@@ -31,4 +31,25 @@ public sealed class SessionOptions
 
     /// <summary>Failovers one session may make before it gives up with <c>backend_unavailable</c>.</summary>
     public int MaxBackendSwitches { get; set; } = 3;
+
+    /// <summary>
+    /// How long a session whose client socket broke without <c>close_stream</c> keeps its GPU stream
+    /// and its log, waiting for the client to resume (PROTOCOL §1.3). Then it ends and lets go of its lease.
+    /// </summary>
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Most messages the session log keeps for resumes and re-sends. At the echo benchmark's result
+    /// rate (one per frame) 1,024 messages cover about 50 s of 20 ms frames; speech sends far fewer.
+    /// </summary>
+    public int LogMaxMessages { get; set; } = 1024;
+
+    /// <summary>The log's cap in bytes of message text (the oldest go first), whatever the message count.</summary>
+    public int LogMaxBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// How long an ended session stays to re-send its last messages if an edge reports them missing.
+    /// An edge that wrote the last message lets the session go at once; this bounds the wait otherwise.
+    /// </summary>
+    public TimeSpan EndedRetention { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -45,6 +45,10 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
         RequirePositive(problems, "Stt:Session:ReplayWindow", options.Session.ReplayWindow);
         RequireAtLeast(problems, "Stt:Session:MaxBackendSwitches", options.Session.MaxBackendSwitches, 0);
         RequireAtLeast(problems, "Stt:Session:ReplayMaxBytes", options.Session.ReplayMaxBytes, 0);
+        RequirePositive(problems, "Stt:Session:GracePeriod", options.Session.GracePeriod);
+        RequirePositive(problems, "Stt:Session:EndedRetention", options.Session.EndedRetention);
+        RequireAtLeast(problems, "Stt:Session:LogMaxMessages", options.Session.LogMaxMessages, 16);
+        RequireAtLeast(problems, "Stt:Session:LogMaxBytes", options.Session.LogMaxBytes, 4096);
         RequirePositive(problems, "Stt:Pool:LeaseTtl", options.Pool.LeaseTtl);
         RequirePositive(problems, "Stt:Pool:ProbeInterval", options.Pool.ProbeInterval);
         RequirePositive(problems, "Stt:Pool:ProbeTimeout", options.Pool.ProbeTimeout);
@@ -56,6 +60,7 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
         RequireAtLeast(problems, "Stt:Pool:MinIdleConnections", options.Pool.MinIdleConnections, 0);
         RequireAtLeast(problems, "Stt:Pool:MaxIdleConnections", options.Pool.MaxIdleConnections, Math.Max(options.Pool.MinIdleConnections, 1));
         RequirePositive(problems, "Stt:Delivery:PollPeriod", options.Delivery.PollPeriod);
+        RequirePositive(problems, "Stt:Delivery:IdlePublisherTimeout", options.Delivery.IdlePublisherTimeout);
         RequireAtLeast(problems, "Stt:Delivery:Queues", options.Delivery.Queues, 1);
         RequireAtLeast(problems, "Stt:Delivery:MaxDequeue", options.Delivery.MaxDequeue, 1);
         RequireAtLeast(problems, "Stt:Delivery:MaxBatch", options.Delivery.MaxBatch, 1);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -12,15 +13,18 @@ namespace OrleansStt.Grains.Delivery;
 
 /// <summary>
 /// Per-silo batching of session output by destination edge. Session grains post without
-/// awaiting; one lane per edge publishes whatever has queued up as one stream event, so the
-/// stream carries one event per flush instead of one per result (docs/delivery.md).
+/// awaiting; one publisher per delivery stream publishes whatever has queued up as one stream
+/// event, so the stream carries one event per flush instead of one per result (docs/delivery.md).
+/// Publishers of edges that went away (each edge start has a new id) are retired after
+/// <see cref="DeliveryOptions.IdlePublisherTimeout"/> without posts.
 /// </summary>
-public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> options, ILogger<EdgeOutbox> logger) : IAsyncDisposable
+public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> options, TimeProvider time, ILogger<EdgeOutbox> logger)
+    : BackgroundService
 {
-    private readonly ConcurrentDictionary<(string EdgeId, int Lane), EdgeOutboxLane> _lanes = new();
+    private readonly ConcurrentDictionary<(string EdgeId, int Index), DeliveryStreamPublisher> _publishers = new();
 
     // A stream queue whose silo just died comes back within seconds; a publish retried in order
-    // loses nothing, where a dropped batch would be a gap in some sessions' seq.
+    // loses nothing, where a dropped batch would be a gap the edge has to ask about.
     private readonly ResiliencePipeline _publishing = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
@@ -31,25 +35,69 @@ public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> o
         })
         .Build();
 
+    /// <summary>Delivery streams this silo publishes to, for operators and tests.</summary>
+    public int Publishers => _publishers.Count;
+
     /// <summary>Queues <paramref name="output"/> behind everything posted earlier for the same session.</summary>
-    public void Post(string edgeId, int edgeStreams, SessionOutput output)
+    public void Post(string edgeId, int deliveryStreams, SessionOutput output)
     {
-        var lane = DeliveryStreams.LaneOf(output.SessionId, edgeStreams);
-        _lanes.GetOrAdd((edgeId, lane), static (key, outbox) => outbox.CreateLane(key), this).Post(output);
+        var key = (edgeId, DeliveryStreams.IndexOf(output.SessionId, deliveryStreams));
+        while (true)
+        {
+            var publisher = _publishers.GetOrAdd(key, static (key, outbox) => outbox.CreatePublisher(key), this);
+            if (publisher.TryPost(output))
+            {
+                return;
+            }
+
+            // Retired by the sweep a moment ago: the next GetOrAdd makes a fresh one.
+            _publishers.TryRemove(KeyValuePair.Create(key, publisher));
+        }
     }
 
-    private EdgeOutboxLane CreateLane((string EdgeId, int Lane) key)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var sweeps = new PeriodicTimer(options.Value.Delivery.IdlePublisherTimeout, time);
+        try
+        {
+            while (await sweeps.WaitForNextTickAsync(stoppingToken))
+            {
+                await RetireIdlePublishersAsync();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The silo is stopping.
+        }
+    }
+
+    internal async Task RetireIdlePublishersAsync()
+    {
+        foreach (var (key, publisher) in _publishers)
+        {
+            if (publisher.TryRetireIfIdle())
+            {
+                _publishers.TryRemove(KeyValuePair.Create(key, publisher));
+                await publisher.DisposeAsync();
+            }
+        }
+    }
+
+    private DeliveryStreamPublisher CreatePublisher((string EdgeId, int Index) key)
     {
         var provider = services.GetRequiredKeyedService<IStreamProvider>(DeliveryStreams.ProviderName);
-        var stream = provider.GetStream<OutputBatch>(DeliveryStreams.ForEdge(key.EdgeId, key.Lane));
-        return new EdgeOutboxLane(key.EdgeId, stream, _publishing, options.Value.Delivery.MaxBatch, logger);
+        var stream = provider.GetStream<OutputBatch>(DeliveryStreams.ForEdge(key.EdgeId, key.Index));
+        return new DeliveryStreamPublisher(key.EdgeId, stream, _publishing, options.Value.Delivery.MaxBatch, logger);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var lane in _lanes.Values)
+        await base.StopAsync(cancellationToken);
+        foreach (var publisher in _publishers.Values)
         {
-            await lane.DisposeAsync();
+            await publisher.DisposeAsync();
         }
+
+        _publishers.Clear();
     }
 }

@@ -8,6 +8,7 @@ using Orleans.Dashboard;
 using OrleansStt.Grains.Backends;
 using OrleansStt.Grains.Configuration;
 using OrleansStt.Grains.Delivery;
+using OrleansStt.Grains.Sessions;
 using OrleansStt.Grains.Interfaces.Delivery;
 
 namespace OrleansStt.Grains.Hosting;
@@ -75,6 +76,8 @@ public static class SiloBuilderExtensions
         silo.Services.AddOptions<SttOptions>().Bind(configuration.GetSection(SttOptions.Section)).ValidateOnStart();
         silo.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SttOptions>, SttOptionsValidator>();
         silo.Services.AddSingleton<EdgeOutbox>();
+        silo.Services.AddHostedService(services => services.GetRequiredService<EdgeOutbox>());
+        silo.Services.AddSingleton<GpuStreams>();
         silo.Services.AddSingleton<BackendDirectory>();
         silo.Services.AddSingleton<BackendConnections>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<BackendConnections>());

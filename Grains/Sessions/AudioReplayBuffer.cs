@@ -10,7 +10,7 @@ namespace OrleansStt.Grains.Sessions;
 /// up to the whole window, those small arrays would be promoted out of gen0 by the thousand,
 /// while copied they die young and the blocks are reused.
 /// </summary>
-internal sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int maxBytes)
+public sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int maxBytes)
 {
     internal const int BlockSize = 8 * 1024;
 
@@ -106,6 +106,27 @@ internal sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int max
         audio = _ring[(_head + index) % _ring.Length]!.AsSpan(offset, length).ToArray();
         audioStart = position;
         return true;
+    }
+
+    /// <summary>The kept audio as one array (a session moving to another silo, or rebuilt from an edge's copy).</summary>
+    public byte[] ToArray()
+    {
+        var all = new byte[End - Start];
+        var position = Start;
+        while (TryGetChunk(position, out var audio, out var audioStart))
+        {
+            audio.Span.CopyTo(all.AsSpan((int)(audioStart - Start)));
+            position = audioStart + audio.Length;
+        }
+
+        return all;
+    }
+
+    /// <summary>Empties the buffer and places its next byte at session position <paramref name="position"/>.</summary>
+    public void StartAt(long position)
+    {
+        Clear();
+        End = Start = _headBase = position;
     }
 
     /// <summary>Hands every block back to the pool; positions go on from <see cref="End"/>.</summary>

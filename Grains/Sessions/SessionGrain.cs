@@ -1,150 +1,220 @@
-using System.Net.WebSockets;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansStt.Grains.Backends;
+using OrleansStt.Grains.Backends.Messages;
 using OrleansStt.Grains.Configuration;
 using OrleansStt.Grains.Delivery;
 using OrleansStt.Grains.Interfaces.Backends;
-using OrleansStt.Grains.Interfaces.Delivery;
 using OrleansStt.Grains.Interfaces.Protocol;
 using OrleansStt.Grains.Interfaces.Sessions;
 
 namespace OrleansStt.Grains.Sessions;
 
 /// <summary>
-/// One client session. GPU results are read by a loop running on this activation's scheduler,
-/// so it interleaves with requests and timers only at awaits and never runs beside them:
-/// <c>seq</c>, the audio timeline and the failover state need no lock.
+/// One client session: its state machine and the decisions that join its parts, the GPU stream
+/// (<see cref="GpuStream"/>), the result timeline (<see cref="ResultTimeline"/>), the audio kept for
+/// replay (<see cref="AudioReplayBuffer"/>) and the client output with its log (<see cref="ClientOutput"/>).
+/// GPU results are read by a loop on this activation's scheduler, so it interleaves with requests
+/// and timers only at awaits: the single-threaded turn is the only lock.
 /// </summary>
 public sealed partial class SessionGrain(
     IOptions<SttOptions> options,
     EdgeOutbox outbox,
-    BackendDirectory directory,
-    BackendConnections connections,
+    GpuStreams gpuStreams,
     TimeProvider time,
-    ILogger<SessionGrain> logger) : Grain, ISessionGrain
+    ILogger<SessionGrain> logger) : Grain, ISessionGrain, IGrainMigrationParticipant
 {
+    private const string SnapshotKey = "stt.session";
+    private static readonly TimeSpan MinimumWatchDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly HashSet<string> _failedBackends = new(StringComparer.Ordinal);
     private SessionState _state = SessionState.New;
     private SessionRequest _request = null!;
+    private string _resumeToken = "";
+    private ClientOutput _output = null!;
+    private ResultTimeline _timeline = null!;
     private AudioReplayBuffer _replay = null!;
-    private BackendLease? _lease;
-    private BackendSocket? _socket;
+    private GpuStream? _gpu;
+    private long _audioFrames;
 
-    // Bumped per GPU stream, so a result loop of a replaced stream knows to stop.
-    private int _stream;
-    private bool _switching;
+    // A move to another GPU server is under way: audio is kept, not sent, and commands wait for the replay.
+    private bool _moving;
     private bool _finalizePending;
     private int _switches;
-    private long _seq;
 
-    // Session audio position (ms) where the current GPU stream's position 0 lies.
-    private long _offsetMs;
-    // Audio position (ms) up to which the client already has results from a server that failed:
-    // partials a replay repeats up to here are not sent again.
-    private long _sentBeforeSwitchMs;
-    private long _lastEndMs;
     private long _lastActivity;
-    private long _lastRenewal;
+    private long? _unlinkedAt;
+    private long? _endedAt;
 
     // When `stop` went to the GPU server; it owes `stopped`. Silence owes nothing, so audio alone never counts.
     private long? _stopSentAt;
     private IGrainTimer? _watchdog;
-    private static readonly TimeSpan MinimumWatchDelay = TimeSpan.FromMilliseconds(100);
+
+    // Set on the silo that shuts down (carry the session over) and on the one that receives it (reopen the GPU stream).
+    private bool _migrating;
+    private SessionSnapshot? _arrived;
 
     private SessionOptions Settings => options.Value.Session;
 
     private string SessionId => this.GetPrimaryKeyString();
 
-    private string BackendId => _lease?.BackendId ?? "(none)";
-
-    public async Task<OpenOutcome> Open(SessionRequest request)
+    public async Task<OpenOutcome> Open(SessionRequest request, EdgeLink edge)
     {
         if (_state != SessionState.New)
         {
             throw new InvalidOperationException($"Session {SessionId} is already open.");
         }
 
-        _request = request;
-        _replay = new AudioReplayBuffer(request.SampleRate, Settings.ReplayWindow, Settings.ReplayMaxBytes);
-        var refusal = await AcquireBackendAsync(failover: false);
-        if (refusal is not null)
+        Initialize(request, NewResumeToken());
+        _output.LinkTo(edge);
+        var (stream, refusal) = await gpuStreams.OpenAsync(SessionId, BackendStartOf(request), _failedBackends, failover: false, () => _state == SessionState.Ended);
+        if (stream is null)
         {
             await EndAsync(refusal);
             return OpenOutcome.Refused;
         }
 
+        _gpu = stream;
         _state = SessionState.Streaming;
-        _lastActivity = _lastRenewal = time.GetTimestamp();
-        Publish(new SessionMessage(SessionId, NewResumeToken(), BackendId));
-        _ = PumpResultsAsync(_socket!, _stream);
-        _watchdog = this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-        ArmWatchdog();
+        _output.Publish(new SessionMessage(SessionId, _resumeToken, stream.BackendId));
+        _ = PumpResultsAsync(stream);
+        StartWatchdog();
         return OpenOutcome.Opened;
+    }
+
+    public Task<ResumeAccepted?> Resume(string resumeToken, long lastSeq, EdgeLink edge)
+    {
+        if (_state == SessionState.New)
+        {
+            this.DeactivateOnIdle();
+            return Task.FromResult<ResumeAccepted?>(null);
+        }
+
+        // One answer for every refusal (PROTOCOL §1.3): a closed session, a wrong token and an
+        // unkept seq look the same to a guesser.
+        if (_state != SessionState.Streaming
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(resumeToken), Encoding.UTF8.GetBytes(_resumeToken))
+            || !_output.Log.HoldsAfter(lastSeq))
+        {
+            return Task.FromResult<ResumeAccepted?>(null);
+        }
+
+        Link(edge);
+        _output.ResendAfter(lastSeq);
+        _output.Publish(new NoticeMessage(NoticeCodes.Resumed, "The session resumed; send audio again from frame audio_frames on.")
+        {
+            AudioFrames = _audioFrames,
+            AudioMs = _replay.End * 1000 / (2L * _request.SampleRate),
+        });
+        LogResumed(logger, SessionId, lastSeq, _audioFrames);
+        return Task.FromResult<ResumeAccepted?>(new ResumeAccepted(_request, _audioFrames, _replay.Start, _replay.ToArray()));
+    }
+
+    public async Task<bool> Recover(SessionRecovery recovery)
+    {
+        if (_state != SessionState.New)
+        {
+            // The edge only thought this session lost (a slow call): nothing to rebuild, and the
+            // edge's socket stays linked under its new number.
+            if (_state == SessionState.Ended || !(_output.IsLinkedTo(recovery.PreviousLink) || _output.IsLinkedTo(recovery.Edge.Id))
+                || !_output.Log.HoldsAfter(recovery.DeliveredSeq))
+            {
+                return false;
+            }
+
+            Link(recovery.Edge);
+            _output.ResendAfter(recovery.DeliveredSeq);
+            return true;
+        }
+
+        Initialize(recovery.Request, recovery.ResumeToken);
+        _output.Log.Restore(recovery.DeliveredSeq, []);
+        _output.LinkTo(recovery.Edge);
+        _timeline.Restore(recovery.DeliveredEndMs);
+        _replay.StartAt(recovery.ReplayStartBytes);
+        _replay.Append(recovery.Replay);
+        _audioFrames = recovery.AudioFrames;
+        _state = recovery.Closing ? SessionState.Stopping : SessionState.Streaming;
+        StartWatchdog();
+        if (recovery.Closing)
+        {
+            StartStopTimeout();
+        }
+
+        LogRecovering(logger, SessionId, recovery.DeliveredSeq, recovery.Replay.Length);
+        await MoveAsync(failure: null, "the silo that held this session went away");
+        return _state != SessionState.Ended;
     }
 
     public async Task SendAudio(AudioChunk chunk)
     {
-        EnsureOpened();
-        if (_state != SessionState.Streaming)
+        EnsureHeld();
+        if (_state != SessionState.Streaming || !_output.IsLinkedTo(chunk.Link))
         {
             return;
         }
 
         _lastActivity = time.GetTimestamp();
         _replay.Append(chunk.Bytes);
-        if (!_switching)
+        _audioFrames++;
+        if (!_moving && _gpu is { } gpu && !await gpu.TrySendAudioAsync(chunk.Bytes))
         {
-            await ToBackendAsync(SendAudioFrame, chunk.Bytes);
+            await MoveAsync(BackendFailure.Dropped, "it could not be written to");
         }
     }
 
-    public async Task FinalizeUtterance()
+    public async Task FinalizeUtterance(long link)
     {
-        EnsureOpened();
-        if (_state != SessionState.Streaming)
+        EnsureHeld();
+        if (_state != SessionState.Streaming || !_output.IsLinkedTo(link))
         {
             return;
         }
 
         _lastActivity = time.GetTimestamp();
-        if (_switching)
+        if (_moving)
         {
             _finalizePending = true;
-            return;
         }
-
-        await ToBackendAsync(SendFinalizeFrame);
+        else if (_gpu is { } gpu && !await gpu.TrySendFinalizeAsync())
+        {
+            await MoveAsync(BackendFailure.Dropped, "it could not be written to");
+        }
     }
 
-    public async Task CloseStream()
+    public async Task CloseStream(long link)
     {
-        EnsureOpened();
-        if (_state != SessionState.Streaming)
+        EnsureHeld();
+        if (_state != SessionState.Streaming || !_output.IsLinkedTo(link))
         {
             return;
         }
 
         _state = SessionState.Stopping;
-        this.RegisterGrainTimer(StopTimedOutAsync, new GrainTimerCreationOptions(Settings.StopTimeout, Timeout.InfiniteTimeSpan));
-        if (!_switching)
+        StartStopTimeout();
+        if (!_moving)
         {
             await SendStopAsync();
         }
     }
 
-    public Task Keepalive()
+    public Task Keepalive(long link)
     {
-        EnsureOpened();
-        _lastActivity = time.GetTimestamp();
+        EnsureHeld();
+        if (_output.IsLinkedTo(link))
+        {
+            _lastActivity = time.GetTimestamp();
+        }
+
         return Task.CompletedTask;
     }
 
-    public async Task RejectInput(InputRejection rejection)
+    public async Task RejectInput(long link, InputRejection rejection)
     {
-        EnsureOpened();
-        if (_state == SessionState.Ended)
+        EnsureHeld();
+        if (_state == SessionState.Ended || !_output.IsLinkedTo(link))
         {
             return;
         }
@@ -156,26 +226,178 @@ public sealed partial class SessionGrain(
         }
         else
         {
-            Publish(error);
+            _output.Publish(error);
         }
     }
 
-    public Task Abandon() => EndAsync(farewell: null);
+    public Task Detach(long link)
+    {
+        if (_state == SessionState.New)
+        {
+            this.DeactivateOnIdle();
+        }
+        else if (_output.IsLinkedTo(link))
+        {
+            _output.Unlink();
+            _unlinkedAt = time.GetTimestamp();
+            if (_state == SessionState.Ended)
+            {
+                // The edge wrote the last message: nothing is left to re-send.
+                this.DeactivateOnIdle();
+            }
+            else
+            {
+                LogAwaitingResume(logger, SessionId, Settings.GracePeriod);
+                ArmWatchdog();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task AnnounceDraining(long link)
+    {
+        EnsureHeld();
+        if (_state != SessionState.Ended && _output.IsLinkedTo(link))
+        {
+            _output.Publish(new NoticeMessage(NoticeCodes.Draining, "This edge is shutting down: reconnect with resume (session_id, resume_token, last_seq)."));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<long> PublishedSeq(long link)
+    {
+        EnsureHeld();
+        return Task.FromResult(_output.Log.LastSeq);
+    }
+
+    public async Task Resend(long link, long afterSeq)
+    {
+        if (_state == SessionState.New)
+        {
+            this.DeactivateOnIdle();
+            return;
+        }
+
+        if (!_output.IsLinkedTo(link))
+        {
+            return;
+        }
+
+        if (_output.Log.HoldsAfter(afterSeq))
+        {
+            LogResending(logger, SessionId, afterSeq, _output.Log.LastSeq);
+            _output.ResendAfter(afterSeq);
+        }
+        else if (_state != SessionState.Ended)
+        {
+            await EndAsync(new ErrorMessage(ErrorCodes.Internal, $"Messages after seq {afterSeq} were lost in transit and are no longer logged."));
+        }
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (_arrived is { } snapshot)
+        {
+            _arrived = null;
+            Arrive(snapshot);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Normally already ended; this covers deactivations Orleans starts on its own, such as
-        // a silo shutting down: the client is told rather than left waiting.
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _state is SessionState.Streaming or SessionState.Stopping)
+        {
+            // Scale-in: the session moves to a silo that stays, and opens a new GPU stream there.
+            _migrating = true;
+            this.MigrateOnIdle();
+            _watchdog?.Dispose();
+            await LetGoOfGpuAsync(cleanly: false, failure: null);
+            return;
+        }
+
+        // Normally already ended; this covers other deactivations Orleans starts on its own: the
+        // client is told rather than left waiting.
         await EndAsync(_state is SessionState.Streaming or SessionState.Stopping
             ? new ErrorMessage(ErrorCodes.Internal, $"The gateway lost this session ({reason.Description}).")
             : null);
     }
 
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext migrationContext)
+    {
+        if (_migrating)
+        {
+            migrationContext.TryAddValue(SnapshotKey, new SessionSnapshot(
+                _request, _output.Link, _resumeToken, _output.Log.LastSeq, _output.Log.After(0).ToList(), _timeline.LastEndMs,
+                _audioFrames, _replay.Start, _replay.ToArray(), _state == SessionState.Stopping, _finalizePending, _switches));
+            _replay.Clear();
+        }
+    }
+
+    void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext migrationContext)
+    {
+        if (migrationContext.TryGetValue(SnapshotKey, out SessionSnapshot? snapshot))
+        {
+            _arrived = snapshot;
+        }
+    }
+
+    private void Initialize(SessionRequest request, string resumeToken)
+    {
+        _request = request;
+        _resumeToken = resumeToken;
+        _output = new ClientOutput(SessionId, outbox, new SessionLog(Settings.LogMaxMessages, Settings.LogMaxBytes));
+        _timeline = new ResultTimeline(request.Language);
+        _replay = new AudioReplayBuffer(request.SampleRate, Settings.ReplayWindow, Settings.ReplayMaxBytes);
+        _lastActivity = time.GetTimestamp();
+    }
+
+    /// <summary>This activation received a session from a silo that shut down: reopen its GPU stream and replay.</summary>
+    private void Arrive(SessionSnapshot snapshot)
+    {
+        Initialize(snapshot.Request, snapshot.ResumeToken);
+        _output.Log.Restore(snapshot.LastSeq, snapshot.Log);
+        if (snapshot.Link is { } link)
+        {
+            _output.LinkTo(link);
+        }
+        else
+        {
+            _unlinkedAt = time.GetTimestamp();
+        }
+
+        _timeline.Restore(snapshot.CoveredMs);
+        _replay.StartAt(snapshot.ReplayStartBytes);
+        _replay.Append(snapshot.Replay);
+        _audioFrames = snapshot.AudioFrames;
+        _finalizePending = snapshot.FinalizePending;
+        _switches = snapshot.Switches;
+        _state = snapshot.Closing ? SessionState.Stopping : SessionState.Streaming;
+        StartWatchdog();
+        if (snapshot.Closing)
+        {
+            StartStopTimeout();
+        }
+
+        _ = MoveAsync(failure: null, "its silo shut down");
+    }
+
+    private void Link(EdgeLink edge)
+    {
+        _output.LinkTo(edge);
+        _unlinkedAt = null;
+        _lastActivity = time.GetTimestamp();
+        ArmWatchdog();
+    }
+
     /// <summary>
-    /// A call that reaches a fresh activation means this session's state is gone (its silo
-    /// died); the caller must end the client's socket rather than stream into nothing.
+    /// A call that reaches a fresh activation means this session's state is gone (its silo died);
+    /// the edge rebuilds it with <see cref="Recover"/>.
     /// </summary>
-    private void EnsureOpened()
+    private void EnsureHeld()
     {
         if (_state == SessionState.New)
         {
@@ -184,222 +406,153 @@ public sealed partial class SessionGrain(
         }
     }
 
-    /// <summary>
-    /// Leases and starts a stream on the best GPU server this session has not failed on; returns
-    /// the error for the client when none can take it.
-    /// </summary>
-    private async Task<ErrorMessage?> AcquireBackendAsync(bool failover)
-    {
-        var start = new BackendStart(SessionId, _request.Language, _request.Translate, _request.SampleRate, _request.Encoding);
-        string? lastFailure = null;
-        foreach (var backendId in directory.Rank(_failedBackends))
-        {
-            var pool = GrainFactory.GetGrain<IBackendPoolGrain>(backendId);
-            var lease = await pool.TryLease(SessionId, failover);
-            if (lease is null)
-            {
-                continue;
-            }
-
-            if (_state == SessionState.Ended)
-            {
-                // The session ended while this turn waited (a switch runs beside requests and timers).
-                await pool.Release(SessionId);
-                return null;
-            }
-
-            directory.NoteLeased(backendId);
-            var sockets = connections.For(backendId);
-            BackendSocket? socket = null;
-            try
-            {
-                using var deadline = new CancellationTokenSource(Settings.ConnectTimeout);
-                socket = await sockets.RentAsync(deadline.Token);
-                await socket.StartAsync(start, deadline.Token);
-                if (_state == SessionState.Ended)
-                {
-                    sockets.Discard(socket);
-                    await pool.Release(SessionId);
-                    return null;
-                }
-
-                (_lease, _socket) = (lease, socket);
-                _stream++;
-                return null;
-            }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or HttpRequestException)
-            {
-                lastFailure = $"{backendId}: {ex.Message}";
-                LogBackendConnectFailed(logger, ex, SessionId, backendId);
-                if (socket is not null)
-                {
-                    sockets.Discard(socket);
-                }
-
-                _failedBackends.Add(backendId);
-                await pool.ReportFailure(BackendFailure.ConnectFailed);
-                await pool.Release(SessionId);
-            }
-        }
-
-        return lastFailure is null
-            ? new ErrorMessage(ErrorCodes.CapacityExhausted, "Every GPU server is at capacity; try again later.")
-            : new ErrorMessage(ErrorCodes.BackendUnavailable, $"No GPU server could be reached (last: {lastFailure}).");
-    }
-
-    private async Task PumpResultsAsync(BackendSocket socket, int stream)
+    private async Task PumpResultsAsync(GpuStream stream)
     {
         try
         {
-            await ReadResultsAsync(socket, stream);
+            await ReadResultsAsync(stream);
         }
         catch (Exception ex)
         {
-            // A grain call failed mid-switch (e.g. a pool's silo died); the client must not hang.
+            // A grain call failed mid-move (e.g. a pool's silo died); the client must not hang.
             LogSessionFailed(logger, ex, SessionId);
             await EndAsync(new ErrorMessage(ErrorCodes.Internal, "The gateway failed to serve this session."));
         }
     }
 
-    private async Task ReadResultsAsync(BackendSocket socket, int stream)
+    private async Task ReadResultsAsync(GpuStream stream)
     {
-        await foreach (var result in socket.Results.ReadAllAsync())
+        await foreach (var result in stream.Results.ReadAllAsync())
         {
-            if (stream != _stream || _state == SessionState.Ended)
+            if (stream != _gpu || _state == SessionState.Ended)
             {
                 return;
             }
 
             _stopSentAt = null;
-            switch (result.Type)
+            switch (result)
             {
-                case "partial":
-                case "final":
-                    PublishResult(new TranscriptMessage(result.Type == "final", _request.Language, result.Text ?? "", result.StartMs + _offsetMs, result.EndMs + _offsetMs));
-                    break;
-                case "translation":
-                    PublishResult(new TranslationMessage(result.IsFinal, result.Language ?? "", _request.Language, result.Text ?? "", result.StartMs + _offsetMs, result.EndMs + _offsetMs));
-                    break;
-                case "stopped" when _state == SessionState.Stopping:
+                case StreamStopped when _state == SessionState.Stopping:
                     await FinishAsync();
                     return;
-                case "error":
-                    await SwitchBackendAsync(BackendFailure.StreamError, $"it reported: {result.Message}");
+                case ServerError error:
+                    await MoveAsync(BackendFailure.StreamError, $"it reported: {error.Message}");
                     return;
+                default:
+                    PublishResult(result);
+                    break;
             }
         }
 
-        if (stream == _stream && _state is SessionState.Streaming or SessionState.Stopping)
+        if (stream == _gpu && _state is SessionState.Streaming or SessionState.Stopping)
         {
-            await SwitchBackendAsync(BackendFailure.Dropped, "its connection dropped");
+            await MoveAsync(BackendFailure.Dropped, "its connection dropped");
         }
     }
 
-    /// <summary>
-    /// Publishes a result on the session's audio timeline. A partial that ends no later than
-    /// something already sent is a replay's repeat after a failover: the client has it already.
-    /// </summary>
-    private void PublishResult(ClientMessage result)
+    private void PublishResult(BackendMessage result)
     {
-        var (isFinal, endMs) = result switch
-        {
-            TranscriptMessage t => (t.IsFinal, t.EndMs),
-            TranslationMessage t => (t.IsFinal, t.EndMs),
-            _ => (true, 0L),
-        };
-        if (!isFinal && endMs <= _sentBeforeSwitchMs)
+        if (_timeline.ToClient(result) is not { } message)
         {
             return;
         }
 
-        _lastEndMs = Math.Max(_lastEndMs, endMs);
-        if (isFinal && result is TranscriptMessage)
+        if (message is TranscriptMessage { IsFinal: true } final)
         {
-            _replay.ForgetBefore(endMs);
+            // Audio a final accounts for is never replayed.
+            _replay.ForgetBefore(final.EndMs);
         }
 
-        Publish(result);
+        _output.Publish(message);
     }
 
     /// <summary>
-    /// Moves the stream to another GPU server without the client noticing more than a notice:
-    /// the audio since the last final is replayed there and its results are shifted onto this
-    /// session's timeline.
+    /// Moves the stream to another GPU server without the client noticing more than a notice: the
+    /// audio since the last final is replayed there and its results are shifted onto this session's
+    /// timeline. <paramref name="failure"/> is what the current server did wrong, if anything (a
+    /// session that changed silos moves without blaming its server).
     /// </summary>
-    private async Task SwitchBackendAsync(BackendFailure failure, string why)
+    private async Task MoveAsync(BackendFailure? failure, string why)
     {
-        if (_switching || _state is SessionState.Ended or SessionState.New)
+        if (_moving || _state is SessionState.Ended or SessionState.New)
         {
             return;
         }
 
-        _switching = true;
+        _moving = true;
         try
         {
-            while (await MoveToNextBackendAsync(failure, why) is { } replayFailure)
+            while (await MoveOnceAsync(failure, why) is { } replayFailure)
             {
                 (failure, why) = (BackendFailure.Dropped, replayFailure);
             }
         }
         finally
         {
-            _switching = false;
+            _moving = false;
         }
     }
 
     /// <summary>One move; returns why the new server failed during the replay, if it did, so the caller moves again.</summary>
-    private async Task<string?> MoveToNextBackendAsync(BackendFailure failure, string why)
+    private async Task<string?> MoveOnceAsync(BackendFailure? failure, string why)
     {
-        var failed = BackendId;
-        LogSwitching(logger, SessionId, failed, failure, why);
-        _sentBeforeSwitchMs = Math.Max(_sentBeforeSwitchMs, _lastEndMs);
-        await LetGoOfBackendAsync(cleanly: false, failure);
-        _failedBackends.Add(failed);
+        var left = _gpu?.BackendId;
+        if (left is not null)
+        {
+            LogMoving(logger, SessionId, left, failure, why);
+            await LetGoOfGpuAsync(cleanly: false, failure);
+            if (failure is not null)
+            {
+                _failedBackends.Add(left);
+            }
+        }
+
         if (_state == SessionState.Ended)
         {
             return null;
         }
 
-        if (++_switches > Settings.MaxBackendSwitches)
+        var cause = left is null ? why : $"GPU server {left} failed ({why})";
+        if (failure is not null && ++_switches > Settings.MaxBackendSwitches)
         {
-            await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"GPU server {failed} failed ({why}) and this session already moved {Settings.MaxBackendSwitches} times."));
+            await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"{cause} and this session already moved {Settings.MaxBackendSwitches} times."));
             return null;
         }
 
-        var refusal = await AcquireBackendAsync(failover: true);
+        var (stream, refusal) = await gpuStreams.OpenAsync(SessionId, BackendStartOf(_request), _failedBackends, failover: true, () => _state == SessionState.Ended);
         if (_state == SessionState.Ended)
         {
             return null;
         }
 
-        if (refusal is not null)
+        if (stream is null)
         {
-            await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"GPU server {failed} failed ({why}) and no other could take over: {refusal.Message}"));
+            await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"{cause} and no other could take over: {refusal?.Message}"));
             return null;
         }
 
-        _offsetMs = _replay.StartMs;
-        Publish(new NoticeMessage(NoticeCodes.BackendSwitched, $"GPU server {failed} failed ({why}); the session continues on {BackendId}.") { Backend = BackendId });
-        _ = PumpResultsAsync(_socket!, _stream);
-        return await ReplayAsync();
+        _gpu = stream;
+        _timeline.StartStreamAt(_replay.StartMs);
+        _output.Publish(new NoticeMessage(NoticeCodes.BackendSwitched, $"{cause}; the session continues on {stream.BackendId}.") { Backend = stream.BackendId });
+        _ = PumpResultsAsync(stream);
+        return await ReplayAsync(stream);
     }
 
     /// <summary>
     /// Sends the kept audio, and whatever arrives meanwhile, then any command that waited;
     /// returns why the new server failed, if it did.
     /// </summary>
-    private async Task<string?> ReplayAsync()
+    private async Task<string?> ReplayAsync(GpuStream stream)
     {
-        var stream = _stream;
         var position = _replay.Start;
         while (_replay.TryGetChunk(position, out var audio, out var audioStart))
         {
-            if (!await TrySendAsync(SendAudioFrame, audio))
+            if (!await stream.TrySendAudioAsync(audio))
             {
-                return "it failed while the audio was replayed to it";
+                return _state == SessionState.Ended ? null : "it failed while the audio was replayed to it";
             }
 
-            if (stream != _stream || _state == SessionState.Ended)
+            if (stream != _gpu || _state == SessionState.Ended)
             {
                 return null;
             }
@@ -410,19 +563,18 @@ public sealed partial class SessionGrain(
         if (_finalizePending)
         {
             _finalizePending = false;
-            if (!await TrySendAsync(SendFinalizeFrame))
+            if (!await stream.TrySendFinalizeAsync())
             {
-                return "it failed when asked to finalize";
+                return _state == SessionState.Ended ? null : "it failed when asked to finalize";
             }
         }
 
         if (_state == SessionState.Stopping)
         {
-            _stopSentAt = time.GetTimestamp();
-            ArmWatchdog();
-            if (!await TrySendAsync(SendStopFrame))
+            MarkStopSent();
+            if (!await stream.TrySendStopAsync())
             {
-                return "it failed when asked to stop";
+                return _state == SessionState.Ended ? null : "it failed when asked to stop";
             }
         }
 
@@ -431,61 +583,57 @@ public sealed partial class SessionGrain(
 
     private async Task SendStopAsync()
     {
+        MarkStopSent();
+        if (_gpu is { } gpu && !await gpu.TrySendStopAsync())
+        {
+            await MoveAsync(BackendFailure.Dropped, "it could not be written to");
+        }
+    }
+
+    private void MarkStopSent()
+    {
         _stopSentAt = time.GetTimestamp();
         ArmWatchdog();
-        await ToBackendAsync(SendStopFrame);
     }
 
-    // Static, with the audio passed alongside: a capturing lambda would cost an allocation per frame.
-    private static readonly Func<BackendSocket, ReadOnlyMemory<byte>, ValueTask> SendAudioFrame = static (s, audio) => s.SendAudioAsync(audio, default);
-    private static readonly Func<BackendSocket, ReadOnlyMemory<byte>, ValueTask> SendFinalizeFrame = static (s, _) => s.SendFinalizeAsync(default);
-    private static readonly Func<BackendSocket, ReadOnlyMemory<byte>, ValueTask> SendStopFrame = static (s, _) => s.SendStopAsync(default);
+    private void StartStopTimeout() =>
+        this.RegisterGrainTimer(StopTimedOutAsync, new GrainTimerCreationOptions(Settings.StopTimeout, Timeout.InfiniteTimeSpan));
 
-    private async Task ToBackendAsync(Func<BackendSocket, ReadOnlyMemory<byte>, ValueTask> send, ReadOnlyMemory<byte> audio = default)
+    private Task StopTimedOutAsync(CancellationToken cancellationToken) =>
+        _state == SessionState.Stopping ? EndAsync(new ClosedMessage(CloseReasons.ClientClosed)) : Task.CompletedTask;
+
+    private void StartWatchdog()
     {
-        if (!await TrySendAsync(send, audio))
-        {
-            await SwitchBackendAsync(BackendFailure.Dropped, "it could not be written to");
-        }
-    }
-
-    /// <summary>False when the GPU socket failed; true when sent, or when the session ended meanwhile.</summary>
-    private async Task<bool> TrySendAsync(Func<BackendSocket, ReadOnlyMemory<byte>, ValueTask> send, ReadOnlyMemory<byte> audio = default)
-    {
-        if (_socket is not { } socket)
-        {
-            return _state == SessionState.Ended;
-        }
-
-        try
-        {
-            await send(socket, audio);
-            return true;
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            return _state == SessionState.Ended;
-        }
+        _watchdog = this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        ArmWatchdog();
     }
 
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
         var now = time.GetTimestamp();
-        if (_state == SessionState.Streaming && time.GetElapsedTime(_lastActivity, now) >= Settings.IdleTimeout)
+        if (_state == SessionState.Ended)
+        {
+            if (_endedAt is { } ended && time.GetElapsedTime(ended, now) >= Settings.EndedRetention)
+            {
+                this.DeactivateOnIdle();
+                return;
+            }
+        }
+        else if (_unlinkedAt is { } unlinked && time.GetElapsedTime(unlinked, now) >= Settings.GracePeriod)
+        {
+            LogGraceExpired(logger, SessionId, Settings.GracePeriod);
+            await EndAsync(farewell: null);
+            return;
+        }
+        else if (_state == SessionState.Streaming && _unlinkedAt is null && time.GetElapsedTime(_lastActivity, now) >= Settings.IdleTimeout)
         {
             await EndAsync(new ClosedMessage(CloseReasons.IdleTimeout));
             return;
         }
-
-        if (_stopSentAt is { } since && !_switching && time.GetElapsedTime(since, now) >= Settings.StallTimeout)
+        else if (_stopSentAt is { } since && !_moving && time.GetElapsedTime(since, now) >= Settings.StallTimeout)
         {
             _stopSentAt = null;
-            await SwitchBackendAsync(BackendFailure.Stalled, $"it did not answer stop within {Settings.StallTimeout.TotalSeconds:0.#} s");
-        }
-        else if (_lease is { } lease && time.GetElapsedTime(_lastRenewal, now) >= lease.RenewEvery)
-        {
-            _lastRenewal = now;
-            await GrainFactory.GetGrain<IBackendPoolGrain>(lease.BackendId).Renew(SessionId);
+            await MoveAsync(BackendFailure.Stalled, $"it did not answer stop within {Settings.StallTimeout.TotalSeconds:0.#} s");
         }
 
         ArmWatchdog();
@@ -497,74 +645,60 @@ public sealed partial class SessionGrain(
     /// </summary>
     private void ArmWatchdog()
     {
-        if (_state == SessionState.Ended || _watchdog is null)
+        if (_watchdog is null)
         {
             return;
         }
 
         var now = time.GetTimestamp();
-        var due = Settings.IdleTimeout - time.GetElapsedTime(_lastActivity, now);
-        if (_stopSentAt is { } since)
+        TimeSpan due;
+        if (_state == SessionState.Ended)
         {
-            due = Earliest(due, Settings.StallTimeout - time.GetElapsedTime(since, now));
+            due = Settings.EndedRetention - time.GetElapsedTime(_endedAt ?? now, now);
+        }
+        else
+        {
+            due = _unlinkedAt is { } unlinked
+                ? Settings.GracePeriod - time.GetElapsedTime(unlinked, now)
+                : Settings.IdleTimeout - time.GetElapsedTime(_lastActivity, now);
+            if (_stopSentAt is { } since)
+            {
+                due = Earliest(due, Settings.StallTimeout - time.GetElapsedTime(since, now));
+            }
+
+            if (_gpu is { } gpu)
+            {
+                due = Earliest(due, gpuStreams.RenewIfDue(SessionId, gpu));
+            }
         }
 
-        if (_lease is { } lease)
-        {
-            due = Earliest(due, lease.RenewEvery - time.GetElapsedTime(_lastRenewal, now));
-        }
-
-        // A deadline already past (a switch in progress holds the stall check back) is looked at again shortly.
+        // A deadline already past (a move in progress holds the stall check back) is looked at again shortly.
         _watchdog.Change(due > MinimumWatchDelay ? due : MinimumWatchDelay, Timeout.InfiniteTimeSpan);
     }
 
     private static TimeSpan Earliest(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private Task StopTimedOutAsync(CancellationToken cancellationToken) =>
-        _state == SessionState.Stopping ? EndAsync(new ClosedMessage(CloseReasons.ClientClosed)) : Task.CompletedTask;
-
     /// <summary>The GPU server answered <c>stopped</c>: every result is out, and its socket can serve the next session.</summary>
     private async Task FinishAsync()
     {
-        await LetGoOfBackendAsync(cleanly: true, failure: null);
+        await LetGoOfGpuAsync(cleanly: true, failure: null);
         await EndAsync(new ClosedMessage(CloseReasons.ClientClosed));
     }
 
-    /// <summary>Returns (clean) or discards the socket and releases the lease, reporting a failure if there was one.</summary>
-    private async Task LetGoOfBackendAsync(bool cleanly, BackendFailure? failure)
+    private async Task LetGoOfGpuAsync(bool cleanly, BackendFailure? failure)
     {
-        _stream++;
-        if (_lease is not { } lease)
+        if (_gpu is { } gpu)
         {
-            return;
+            // Cleared first, so the result loop of this stream stops at its next message.
+            _gpu = null;
+            await gpuStreams.LetGoAsync(SessionId, gpu, cleanly, failure);
         }
-
-        var sockets = connections.For(lease.BackendId);
-        if (_socket is { } socket)
-        {
-            if (cleanly)
-            {
-                sockets.Return(socket);
-            }
-            else
-            {
-                sockets.Discard(socket);
-            }
-        }
-
-        (_socket, _lease) = (null, null);
-        var pool = GrainFactory.GetGrain<IBackendPoolGrain>(lease.BackendId);
-        if (failure is { } reported)
-        {
-            await pool.ReportFailure(reported);
-        }
-
-        await pool.Release(SessionId);
     }
 
     /// <summary>
-    /// The one way out of a session: the last message (if any) closes the client socket, the
-    /// GPU socket and lease are let go, and the activation goes away.
+    /// The one way out of a session: the last message (if any) closes the client socket, the GPU
+    /// stream and lease are let go, and the activation goes away once no edge may ask for the last
+    /// messages again.
     /// </summary>
     private async Task EndAsync(ClientMessage? farewell)
     {
@@ -573,32 +707,54 @@ public sealed partial class SessionGrain(
             return;
         }
 
+        var wasOpen = _state != SessionState.New;
         _state = SessionState.Ended;
+        _endedAt = time.GetTimestamp();
         if (farewell is not null)
         {
             var status = farewell is ErrorMessage error ? CloseStatus.ForError(error.Code) : CloseStatus.Normal;
-            Publish(farewell, status);
+            _output.Publish(farewell, status);
         }
 
-        _watchdog?.Dispose();
-        await LetGoOfBackendAsync(cleanly: false, failure: null);
+        await LetGoOfGpuAsync(cleanly: false, failure: null);
 
         // An activation that was never opened has no buffer.
         _replay?.Clear();
-        this.DeactivateOnIdle();
+        if (!wasOpen || _output.Link is null)
+        {
+            _watchdog?.Dispose();
+            this.DeactivateOnIdle();
+        }
+        else
+        {
+            _watchdog ??= this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+            ArmWatchdog();
+        }
     }
 
-    private void Publish(ClientMessage message, int? closeStatus = null) =>
-        outbox.Post(_request.EdgeId, _request.EdgeStreams, new SessionOutput(SessionId, message with { Seq = ++_seq }, closeStatus));
+    private BackendStart BackendStartOf(SessionRequest request) =>
+        new(SessionId, request.Language, request.Translate, request.SampleRate, request.Encoding);
 
     private static string NewResumeToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} could not open a stream on GPU server {BackendId}")]
-    private static partial void LogBackendConnectFailed(ILogger logger, Exception exception, string sessionId, string backendId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Session {SessionId} failed")]
     private static partial void LogSessionFailed(ILogger logger, Exception exception, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} leaves GPU server {BackendId} ({Failure}: {Why})")]
-    private static partial void LogSwitching(ILogger logger, string sessionId, string backendId, BackendFailure failure, string why);
+    private static partial void LogMoving(ILogger logger, string sessionId, string backendId, BackendFailure? failure, string why);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} resumed after seq {LastSeq} with {AudioFrames} audio frames")]
+    private static partial void LogResumed(ILogger logger, string sessionId, long lastSeq, long audioFrames);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} lost its client socket; it waits {GracePeriod} for a resume")]
+    private static partial void LogAwaitingResume(ILogger logger, string sessionId, TimeSpan gracePeriod);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} ends: no resume within {GracePeriod}")]
+    private static partial void LogGraceExpired(ILogger logger, string sessionId, TimeSpan gracePeriod);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} is rebuilt from its edge after seq {DeliveredSeq}, replaying {ReplayBytes} audio bytes")]
+    private static partial void LogRecovering(ILogger logger, string sessionId, long deliveredSeq, int replayBytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} sends seq {AfterSeq}..{LastSeq} again")]
+    private static partial void LogResending(ILogger logger, string sessionId, long afterSeq, long lastSeq);
 }

@@ -11,8 +11,8 @@ public sealed class SessionGrainTests(GatewayFixture fixture)
     {
         var lost = fixture.Gateway.Cluster.GetGrain<ISessionGrain>($"lost-{Guid.NewGuid():N}");
 
-        await Assert.ThrowsAsync<SessionLostException>(() => lost.SendAudio(new AudioChunk(new byte[320])));
-        await Assert.ThrowsAsync<SessionLostException>(() => lost.CloseStream());
+        await Assert.ThrowsAsync<SessionLostException>(() => lost.SendAudio(new AudioChunk(new byte[320], Link: 1)));
+        await Assert.ThrowsAsync<SessionLostException>(() => lost.CloseStream(link: 1));
 
         await fixture.AssertNothingLeakedAsync();
     }

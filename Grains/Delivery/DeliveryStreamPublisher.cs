@@ -7,11 +7,11 @@ using OrleansStt.Grains.Interfaces.Delivery;
 namespace OrleansStt.Grains.Delivery;
 
 /// <summary>
-/// The output queue of one edge on one silo. A single publisher keeps the order in which
-/// grains posted; while one publish is in flight, the next batch accumulates, so batches grow
-/// with load and stay single results when the system is idle.
+/// The output queue of one delivery stream of one edge on one silo. A single publisher keeps the
+/// order in which grains posted; while one publish is in flight, the next batch accumulates, so
+/// batches grow with load and stay single results when the system is idle.
 /// </summary>
-internal sealed partial class EdgeOutboxLane : IAsyncDisposable
+internal sealed partial class DeliveryStreamPublisher : IAsyncDisposable
 {
     private readonly Channel<SessionOutput> _queue = Channel.CreateUnbounded<SessionOutput>(new UnboundedChannelOptions { SingleReader = true });
     private readonly string _edgeId;
@@ -21,7 +21,10 @@ internal sealed partial class EdgeOutboxLane : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _publisher;
 
-    public EdgeOutboxLane(string edgeId, IAsyncStream<OutputBatch> stream, ResiliencePipeline publishing, int maxBatch, ILogger logger)
+    // Set by every post, cleared by each idle sweep: a publisher no post reached between two sweeps is retired.
+    private volatile bool _posted = true;
+
+    public DeliveryStreamPublisher(string edgeId, IAsyncStream<OutputBatch> stream, ResiliencePipeline publishing, int maxBatch, ILogger logger)
     {
         _edgeId = edgeId;
         _stream = stream;
@@ -29,12 +32,28 @@ internal sealed partial class EdgeOutboxLane : IAsyncDisposable
         _maxBatch = maxBatch;
         _logger = logger;
 
-        // Task.Run: the lane is created inside a grain turn, and the publisher must not
-        // inherit that activation's scheduler.
+        // Task.Run: the publisher is created inside a grain turn, and must not inherit that activation's scheduler.
         _publisher = Task.Run(PublishAsync);
     }
 
-    public void Post(SessionOutput output) => _queue.Writer.TryWrite(output);
+    /// <summary>False once this publisher is retired; the caller then posts to a new one.</summary>
+    public bool TryPost(SessionOutput output)
+    {
+        _posted = true;
+        return _queue.Writer.TryWrite(output);
+    }
+
+    /// <summary>True, and no longer taking posts, when nothing was posted since the last call.</summary>
+    public bool TryRetireIfIdle()
+    {
+        if (_posted)
+        {
+            _posted = false;
+            return false;
+        }
+
+        return _queue.Writer.TryComplete();
+    }
 
     private async Task PublishAsync()
     {
@@ -54,7 +73,8 @@ internal sealed partial class EdgeOutboxLane : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                // Only when the cluster stays broken for seconds; the edge is likely gone too.
+                // Only when the cluster stays broken for seconds. Sessions re-send what an edge
+                // reports missing, so this costs latency, not messages.
                 LogPublishFailed(_logger, ex, batch.Count, _edgeId);
             }
         }
@@ -66,6 +86,6 @@ internal sealed partial class EdgeOutboxLane : IAsyncDisposable
         await _publisher;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} results for edge {EdgeId}: publishing to its stream failed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {Count} results for edge {EdgeId}; the edge will ask for them again")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, int count, string edgeId);
 }

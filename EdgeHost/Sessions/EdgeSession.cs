@@ -1,0 +1,400 @@
+using System.Threading.Channels;
+using Orleans.Runtime;
+using OrleansStt.EdgeHost.Configuration;
+using OrleansStt.EdgeHost.Delivery;
+using OrleansStt.Grains.Interfaces.Delivery;
+using OrleansStt.Grains.Interfaces.Protocol;
+using OrleansStt.Grains.Interfaces.Sessions;
+using OrleansStt.Grains.Sessions;
+
+namespace OrleansStt.EdgeHost.Sessions;
+
+/// <summary>
+/// The edge's side of one session: the grain it calls under its current link, the <c>seq</c> the
+/// client has been given, and, when the session lives in another process, the copy needed to
+/// rebuild it there if that process dies (the audio since the last final delivered). Output is
+/// taken in <c>seq</c> order exactly once: duplicates are dropped, and a gap or a silence while
+/// messages are owed is asked for again. A call that finds the session gone rebuilds it.
+/// </summary>
+public sealed partial class EdgeSession : IDisposable
+{
+    private readonly EdgeIdentity _edge;
+    private readonly OutputRouter _router;
+    private readonly EdgeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ChannelWriter<SessionOutput> _output;
+    private readonly Action _overflow;
+
+    // Held while the copy changes and while a rebuild takes its snapshot and the new link, so a
+    // frame is either in the snapshot or sent under the new link, never both.
+    private readonly Lock _copyLock = new();
+    private AudioReplayBuffer? _copy;
+
+    private SessionRequest? _request;
+    private string? _resumeToken;
+    private long _audioFrames;
+    private bool _closing;
+    private Task<bool>? _recovery;
+
+    // Written by the delivery thread, read by the socket reader and the audit.
+    private long _delivered;
+    private long _deliveredEndMs;
+    private long _deliveredFinalEndMs;
+    private long _lastProgressAt;
+    private long _lastPolledAt;
+    private long _lastResendAt;
+    private int _polling;
+
+    public EdgeSession(
+        string sessionId,
+        ISessionGrain grain,
+        EdgeIdentity edge,
+        OutputRouter router,
+        EdgeOptions options,
+        TimeProvider time,
+        ILogger logger,
+        ChannelWriter<SessionOutput> output,
+        Action overflow)
+    {
+        SessionId = sessionId;
+        Grain = grain;
+        _edge = edge;
+        _router = router;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _output = output;
+        _overflow = overflow;
+        Link = new EdgeLink(edge.Id, options.DeliveryStreams, edge.NextLinkId());
+        _lastProgressAt = time.GetTimestamp();
+        router.Register(this);
+    }
+
+    public string SessionId { get; }
+
+    public ISessionGrain Grain { get; }
+
+    /// <summary>This socket's current link; a new one after each rebuild, so output of the lost activation is dropped.</summary>
+    public EdgeLink Link { get; private set; }
+
+    /// <summary>The highest <c>seq</c> taken for the client.</summary>
+    public long Delivered => Volatile.Read(ref _delivered);
+
+    /// <summary>Opens a new session.</summary>
+    public async Task<OpenOutcome> OpenAsync(SessionRequest request)
+    {
+        _request = request;
+        _copy = NewCopy(request.SampleRate);
+        return await Grain.Open(request, Link);
+    }
+
+    /// <summary>PROTOCOL §1.3: false when the session answers <c>session_not_found</c>.</summary>
+    public async Task<bool> ResumeAsync(string resumeToken, long lastSeq)
+    {
+        Volatile.Write(ref _delivered, lastSeq);
+        var accepted = await Grain.Resume(resumeToken, lastSeq, Link);
+        if (accepted is null)
+        {
+            return false;
+        }
+
+        lock (_copyLock)
+        {
+            (_request, _resumeToken, _audioFrames) = (accepted.Request, resumeToken, accepted.AudioFrames);
+            _copy = NewCopy(accepted.Request.SampleRate);
+            _copy?.StartAt(accepted.ReplayStartBytes);
+            _copy?.Append(accepted.Replay);
+        }
+
+        return true;
+    }
+
+    private AudioReplayBuffer? NewCopy(int sampleRate) =>
+        _edge.SessionsLiveElsewhere ? new AudioReplayBuffer(sampleRate, _options.RecoveryWindow, _options.RecoveryMaxBytes) : null;
+
+    public async Task SendAudioAsync(byte[] audio)
+    {
+        long link;
+        lock (_copyLock)
+        {
+            _audioFrames++;
+            _copy?.ForgetBefore(Volatile.Read(ref _deliveredFinalEndMs));
+            _copy?.Append(audio);
+            link = Link.Id;
+        }
+
+        try
+        {
+            await Grain.SendAudio(new AudioChunk(audio, link));
+        }
+        catch (Exception ex) when (IsSessionUnreachable(ex))
+        {
+            // The frame is in the copy the rebuilt session replays.
+            await RecoverOrThrowAsync(link, ex);
+        }
+    }
+
+    public Task FinalizeAsync() => CommandAsync(static (grain, link) => grain.FinalizeUtterance(link), repeatAfterRecovery: true);
+
+    public Task CloseStreamAsync()
+    {
+        lock (_copyLock)
+        {
+            _closing = true;
+        }
+
+        // A rebuilt session is told it is closing, so the call need not be repeated.
+        return CommandAsync(static (grain, link) => grain.CloseStream(link), repeatAfterRecovery: false);
+    }
+
+    public Task KeepaliveAsync() => CommandAsync(static (grain, link) => grain.Keepalive(link), repeatAfterRecovery: false);
+
+    public Task RejectAsync(InputRejection rejection) => CommandAsync((grain, link) => grain.RejectInput(link, rejection), repeatAfterRecovery: true);
+
+    public Task AnnounceDrainingAsync() => CommandAsync(static (grain, link) => grain.AnnounceDraining(link), repeatAfterRecovery: true);
+
+    /// <summary>The socket is gone or done: a live session waits for a resume, an ended one goes away.</summary>
+    public Task DetachAsync() => Grain.Detach(Link.Id);
+
+    /// <summary>Called by the router, in the order the session's delivery stream brings them.</summary>
+    public void Deliver(SessionOutput output)
+    {
+        if (output.Link != Link.Id)
+        {
+            return;
+        }
+
+        if (output.Message is not { } message)
+        {
+            Enqueue(output);
+            return;
+        }
+
+        var delivered = Volatile.Read(ref _delivered);
+        if (message.Seq <= delivered)
+        {
+            return;
+        }
+
+        if (message.Seq > delivered + 1)
+        {
+            AskAgain(delivered, $"seq jumped from {delivered} to {message.Seq}");
+            return;
+        }
+
+        Volatile.Write(ref _delivered, message.Seq);
+        Volatile.Write(ref _lastProgressAt, _time.GetTimestamp());
+        switch (message)
+        {
+            case SessionMessage session:
+                _resumeToken = session.ResumeToken;
+                break;
+            case TranscriptMessage transcript:
+                NoteDeliveredEnd(transcript.EndMs);
+                if (transcript.IsFinal)
+                {
+                    Volatile.Write(ref _deliveredFinalEndMs, transcript.EndMs);
+                }
+
+                break;
+            case TranslationMessage translation:
+                NoteDeliveredEnd(translation.EndMs);
+                break;
+        }
+
+        Enqueue(output);
+    }
+
+    /// <summary>
+    /// Called periodically by <see cref="DeliveryAudit"/>: a session silent for <see cref="EdgeOptions.ResendAfter"/>
+    /// is asked what it published, which also finds out whether it is still there.
+    /// </summary>
+    public void Audit()
+    {
+        var now = _time.GetTimestamp();
+        if (_time.GetElapsedTime(Volatile.Read(ref _lastProgressAt), now) < _options.ResendAfter
+            || _time.GetElapsedTime(Volatile.Read(ref _lastPolledAt), now) < _options.ResendAfter
+            || Interlocked.Exchange(ref _polling, 1) == 1)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _lastPolledAt, now);
+        _ = PollAsync();
+    }
+
+    private async Task PollAsync()
+    {
+        try
+        {
+            var published = await PublishedSeqAsync();
+            var delivered = Volatile.Read(ref _delivered);
+            if (published > delivered)
+            {
+                AskAgain(delivered, $"{published - delivered} published messages never arrived");
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The reader finds out the same on its next call, and ends the socket if it must.
+            LogPollFailed(_logger, ex, SessionId);
+        }
+        finally
+        {
+            Volatile.Write(ref _polling, 0);
+        }
+    }
+
+    private void AskAgain(long delivered, string why)
+    {
+        // One request per ResendAfter: the messages asked for are on their way, and asking again
+        // for each message behind the gap would only send them several times.
+        var now = _time.GetTimestamp();
+        var last = Volatile.Read(ref _lastResendAt);
+        if (last != 0 && _time.GetElapsedTime(last, now) < _options.ResendAfter)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _lastResendAt, now);
+        LogAskingAgain(_logger, SessionId, delivered, why);
+        Grain.Resend(Link.Id, delivered).Ignore();
+    }
+
+    private void NoteDeliveredEnd(long endMs)
+    {
+        if (endMs > Volatile.Read(ref _deliveredEndMs))
+        {
+            Volatile.Write(ref _deliveredEndMs, endMs);
+        }
+    }
+
+    private void Enqueue(SessionOutput output)
+    {
+        if (!_output.TryWrite(output))
+        {
+            _overflow();
+        }
+    }
+
+    /// <summary>
+    /// One client command. A call that finds the session lost, or gets no answer, rebuilds it (a
+    /// live session just takes the new link), then repeats the command if it must.
+    /// </summary>
+    private async Task CommandAsync(Func<ISessionGrain, long, Task> call, bool repeatAfterRecovery)
+    {
+        var link = Link.Id;
+        try
+        {
+            await call(Grain, link);
+        }
+        catch (Exception ex) when (IsSessionUnreachable(ex))
+        {
+            await RecoverOrThrowAsync(link, ex);
+            if (repeatAfterRecovery)
+            {
+                await call(Grain, Link.Id);
+            }
+        }
+    }
+
+    private async Task<long> PublishedSeqAsync()
+    {
+        var link = Link.Id;
+        try
+        {
+            return await Grain.PublishedSeq(link);
+        }
+        catch (Exception ex) when (IsSessionUnreachable(ex))
+        {
+            await RecoverOrThrowAsync(link, ex);
+            return await Grain.PublishedSeq(Link.Id);
+        }
+    }
+
+    private async Task RecoverOrThrowAsync(long link, Exception unreachable)
+    {
+        LogSessionUnreachable(_logger, SessionId, unreachable.GetType().Name, unreachable.Message);
+        if (!await RecoverAsync(link))
+        {
+            throw new SessionLostException(SessionId);
+        }
+    }
+
+    private static bool IsSessionUnreachable(Exception ex) =>
+        ex is SessionLostException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.Messaging.ConnectionFailedException;
+
+    /// <summary>Rebuilds the session, once for every caller that found it lost under <paramref name="lostLink"/>.</summary>
+    private Task<bool> RecoverAsync(long lostLink)
+    {
+        lock (_copyLock)
+        {
+            if (Link.Id != lostLink)
+            {
+                return _recovery ?? Task.FromResult(true);
+            }
+
+            if (_request is null || _resumeToken is null)
+            {
+                // Lost before its first message reached the client: there is nothing to go on from.
+                return Task.FromResult(false);
+            }
+
+            var previous = Link;
+            Link = previous with { Id = _edge.NextLinkId() };
+            _router.Relink(previous.Id, this);
+            var recovery = new SessionRecovery(
+                _request, Link, _resumeToken, Volatile.Read(ref _delivered), Volatile.Read(ref _deliveredEndMs),
+                _audioFrames, _copy?.End ?? 0, _copy?.Start ?? 0, _copy?.ToArray() ?? [], _closing, previous.Id);
+            _recovery = RebuildAsync(recovery);
+            return _recovery;
+        }
+    }
+
+    private async Task<bool> RebuildAsync(SessionRecovery recovery)
+    {
+        var started = _time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                if (await Grain.Recover(recovery))
+                {
+                    LogRecovered(_logger, SessionId, _time.GetElapsedTime(started).TotalMilliseconds);
+                    return true;
+                }
+
+                return false;
+            }
+            catch (Exception ex) when (IsSessionUnreachable(ex) && _time.GetElapsedTime(started) < _options.RecoveryTimeout)
+            {
+                // The cluster has not yet declared the dead silo dead, so calls still go its way.
+                await Task.Delay(delay, _time);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_copyLock)
+        {
+            _router.Unregister(Link.Id);
+            _copy?.Clear();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} missed messages after seq {Delivered} ({Why}); asking for them again")]
+    private static partial void LogAskingAgain(ILogger logger, string sessionId, long delivered, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} is unreachable ({Error}: {Message}); rebuilding it")]
+    private static partial void LogSessionUnreachable(ILogger logger, string sessionId, string error, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} rebuilt after {Milliseconds:0} ms")]
+    private static partial void LogRecovered(ILogger logger, string sessionId, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Asking session {SessionId} what it published failed")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception, string sessionId);
+}

@@ -1,0 +1,59 @@
+using OrleansStt.Grains.Backends.Messages;
+using OrleansStt.Grains.Interfaces.Protocol;
+
+namespace OrleansStt.Grains.Sessions;
+
+/// <summary>
+/// Puts a GPU server's results on the session's audio timeline. Each GPU stream counts audio from
+/// its own start; after a move the new stream starts where the replayed audio starts, and
+/// partials it repeats for audio the client already has results for are not sent again.
+/// </summary>
+internal sealed class ResultTimeline(string language)
+{
+    // Session audio position (ms) where the current GPU stream's position 0 lies.
+    private long _offsetMs;
+
+    // Audio position (ms) up to which the client already has results from an earlier stream.
+    private long _coveredMs;
+
+    /// <summary>The furthest audio position any published result accounted for.</summary>
+    public long LastEndMs { get; private set; }
+
+    /// <summary>A new GPU stream starts at session position <paramref name="offsetMs"/>; what was published so far is covered.</summary>
+    public void StartStreamAt(long offsetMs)
+    {
+        _coveredMs = Math.Max(_coveredMs, LastEndMs);
+        _offsetMs = offsetMs;
+    }
+
+    /// <summary>Resumes a timeline whose results up to <paramref name="coveredMs"/> were published by another activation.</summary>
+    public void Restore(long coveredMs)
+    {
+        _coveredMs = Math.Max(_coveredMs, coveredMs);
+        LastEndMs = Math.Max(LastEndMs, coveredMs);
+    }
+
+    /// <summary>The client message for a result, or null for a partial the client already has.</summary>
+    public ClientMessage? ToClient(BackendMessage result)
+    {
+        ClientMessage? message = result switch
+        {
+            PartialResult p when p.EndMs + _offsetMs > _coveredMs =>
+                new TranscriptMessage(false, language, p.Text ?? "", p.StartMs + _offsetMs, p.EndMs + _offsetMs),
+            FinalResult f => new TranscriptMessage(true, language, f.Text ?? "", f.StartMs + _offsetMs, f.EndMs + _offsetMs),
+            TranslationResult t when t.IsFinal || t.EndMs + _offsetMs > _coveredMs =>
+                new TranslationMessage(t.IsFinal, t.Language ?? "", language, t.Text ?? "", t.StartMs + _offsetMs, t.EndMs + _offsetMs),
+            _ => null,
+        };
+        if (message is TranscriptMessage { EndMs: var transcriptEnd })
+        {
+            LastEndMs = Math.Max(LastEndMs, transcriptEnd);
+        }
+        else if (message is TranslationMessage { EndMs: var translationEnd })
+        {
+            LastEndMs = Math.Max(LastEndMs, translationEnd);
+        }
+
+        return message;
+    }
+}
