@@ -4,9 +4,9 @@ using System.Net.WebSockets;
 namespace OrleansStt.Client;
 
 /// <summary>
-/// The one writer of a WebSocket: frames go out one at a time, each audio frame's send time is
-/// recorded in the order the frames go out, and the close frame is sent at most once without
-/// waiting long behind a send stuck on a dead peer.
+/// The one writer of a WebSocket: frames go out one at a time, the send time of each frame sent
+/// with <see cref="SendAudioAsync"/> is recorded in the order the frames go out, and the close
+/// frame is sent at most once without waiting long behind a send stuck on a dead peer.
 /// </summary>
 public sealed class FrameSender(WebSocket socket, LatencyTracker latency)
 {

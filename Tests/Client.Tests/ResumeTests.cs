@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Text;
 using static OrleansStt.Client.Tests.Wire;
 
 namespace OrleansStt.Client.Tests;
@@ -133,6 +134,35 @@ public sealed class ResumeTests
 
         Assert.Null(await messages.EndAsync());
         Assert.Equal([1, 2, 3], messages.All.Select(m => m.Seq));
+        Assert.Equal(1, session.Resumes);
+    }
+
+    [Fact]
+    public async Task A_keepalive_sent_while_resuming_goes_out_on_the_new_socket_after_the_audio_sent_again()
+    {
+        await using var edge = await ScriptedEdge.StartAsync();
+        var (session, first) = await ConnectAsync(edge, new SttConnectOptions(edge.ListenUri) { Resume = Fast });
+        await using var _ = session;
+        var messages = new MessageCollector(session);
+        await first.SendAsync(Session(1));
+        await session.SendAudioAsync(Frame(0));
+        Assert.Equal(Frame(0), await first.ReceiveAudioAsync());
+        await messages.SeqAsync(1);
+        first.Break();
+        var resume = await edge.NextCallAsync();
+
+        // The reader has seen the break (it is reconnecting): the keepalive waits for the new socket.
+        var keepalive = session.SendKeepaliveAsync();
+        var second = await resume.AcceptAsync();
+        await second.SendAsync(Resumed(2, audioFrames: 0));
+
+        Assert.Equal(Frame(0), await second.ReceiveAudioAsync());
+        var (type, data) = await second.ReceiveAsync();
+        Assert.Equal((WebSocketMessageType.Text, """{"type":"keepalive"}"""), (type, Encoding.UTF8.GetString(data)));
+        await keepalive;
+        await second.SendAsync(Closed(3));
+        await second.CloseAndAwaitAnswerAsync(1000, "client_closed");
+        Assert.Null(await messages.EndAsync());
         Assert.Equal(1, session.Resumes);
     }
 
