@@ -390,9 +390,10 @@ public sealed class SttSession : IAsyncDisposable
                     frame = await link.ReadAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is WebSocketException
-                    || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested && !_abandoned))
+                    || (e is OperationCanceledException && Options.Resume.Enabled && !cancellationToken.IsCancellationRequested && !_abandoned))
                 {
-                    // Cancelled without the caller or Abort: a socket the session aborted itself, a resume's past its deadline.
+                    // Cancelled without the caller or Abort: a socket the session aborted itself (past a resume's deadline, or
+                    // one whose re-sending failed).
                     await OnBrokenAsync(link, e as WebSocketException ?? new WebSocketException(WebSocketError.ConnectionClosedPrematurely, e.Message, e),
                         cancellationToken).ConfigureAwait(false);
                     continue;
