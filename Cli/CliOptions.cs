@@ -3,22 +3,24 @@ using OrleansStt.CommandLine;
 namespace OrleansStt.Cli;
 
 internal sealed record CliOptions(
-    Uri Url,
+    IReadOnlyList<Uri> Urls,
     string? WavPath,
     double? ToneHz,
     double? Seconds,
     IReadOnlyList<string> Translate,
     string Language,
     int ChunkMs,
-    string? ApiKey)
+    string? ApiKey,
+    bool Resume)
 {
     public const string Usage = """
         stt — stream audio to an OrleansStt edge (/v1/listen) and print every message as it arrives.
 
-        usage: stt [--url ws://127.0.0.1:5000/v1/listen] [--wav FILE.wav | --tone HZ] [--seconds N]
-                   [--translate ja,de] [--language en] [--chunk-ms 50] [--api-key KEY]
+        usage: stt [--url ws://127.0.0.1:5000/v1/listen[,ws://…]] [--wav FILE.wav | --tone HZ] [--seconds N]
+                   [--translate ja,de] [--language en] [--chunk-ms 50] [--api-key KEY] [--no-resume]
 
-          --url URL         edge endpoint (default ws://127.0.0.1:5000/v1/listen)
+          --url URLS        edge endpoint (default ws://127.0.0.1:5000/v1/listen); a comma-separated
+                            list names more edges, which a resume tries in turn after the first
           --wav FILE        16-bit PCM WAV, mono or stereo (stereo is downmixed); sent at its own sample rate
           --tone HZ         a sine tone at 16 kHz instead
                             (default audio: a speech-like pattern of 500 Hz / silence / 300 Hz / silence)
@@ -27,6 +29,9 @@ internal sealed record CliOptions(
           --language LANG   spoken language (default en)
           --chunk-ms MS     audio per binary frame, sent at wall-clock pace (default 50)
           --api-key KEY     sent as Authorization: Bearer KEY
+          --no-resume       end with the connection instead of resuming the session on a new one
+                            (a resume follows a dropped connection or a draining edge; a line on
+                            stderr reports each)
           --help            this text
 
         Ctrl+C once stops the audio and closes the stream politely; twice drops the connection.
@@ -43,14 +48,15 @@ internal sealed record CliOptions(
         }
 
         var options = new CliOptions(
-            reader.Uri("url", "ws://127.0.0.1:5000/v1/listen"),
+            reader.Uris("url", "ws://127.0.0.1:5000/v1/listen"),
             reader.String("wav"),
             reader.Double("tone"),
             reader.Double("seconds"),
             reader.List("translate"),
             reader.String("language", "en"),
             reader.Int("chunk-ms", 50),
-            reader.String("api-key"));
+            reader.String("api-key"),
+            !reader.Flag("no-resume"));
         reader.EnsureAllRead();
 
         if (options.WavPath is not null && options.ToneHz is not null)

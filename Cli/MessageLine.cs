@@ -14,6 +14,7 @@ internal static class MessageLine
             TranscriptMessage t => (t.IsFinal ? "final" : "partial", Result(t, latency)),
             // "translating" marks a partial translation, still subject to change.
             TranslationMessage t => ($"{(t.IsFinal ? "translation" : "translating")} {t.Language}", Result(t, latency)),
+            NoticeMessage { Code: NoticeMessage.Resumed } n => ("notice", $"resumed: re-sending from audio frame {n.AudioFrames} ({n.AudioMs} ms)"),
             NoticeMessage n => ("notice", $"{n.Code}: {n.Message}"),
             ErrorMessage e => ("error", $"{e.Code}: {e.Message}"),
             ClosedMessage c => ("closed", c.Reason),

@@ -61,12 +61,14 @@ internal static class SttCommand
             }
         };
 
-        var connect = new SttConnectOptions(options.Url)
+        var connect = new SttConnectOptions(options.Urls[0])
         {
             Language = options.Language,
             Translate = options.Translate,
             SampleRate = audio.SampleRate,
             ApiKey = options.ApiKey,
+            OtherEdges = options.Urls.Skip(1).ToList(),
+            Resume = options.Resume ? new SttResumeOptions() : SttResumeOptions.Disabled,
         };
 
         SttSession session;
@@ -163,6 +165,12 @@ internal static class SttCommand
                 }
 
                 Console.WriteLine(MessageLine.Format(message, latency));
+                if (message is NoticeMessage { Code: NoticeMessage.Resumed })
+                {
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"resumed on {session.Edge} after {session.LastResumeSilence?.TotalMilliseconds:0} ms without messages (resume {session.Resumes})"));
+                }
+
                 closed |= message is ClosedMessage;
                 errors += message is ErrorMessage ? 1 : 0;
             }
@@ -177,7 +185,9 @@ internal static class SttCommand
         }
         catch (Exception e) when (e is WebSocketException or SttProtocolException)
         {
-            Console.Error.WriteLine($"stt: session broken: {e.Message}");
+            Console.Error.WriteLine(session.ResumeFailure is { } failure
+                ? $"stt: session lost after {session.Resumes} resumes: {failure.Message}"
+                : $"stt: session broken: {e.Message}");
             return ExitSessionFailed;
         }
 
@@ -193,14 +203,15 @@ internal static class SttCommand
     private static string Summary(SttSession session, List<double> latencies)
     {
         var close = $"socket closed {(int?)session.CloseStatus} {session.CloseStatusDescription}".TrimEnd();
+        var resumes = session.Resumes == 1 ? "1 resume" : $"{session.Resumes} resumes";
         if (latencies.Count == 0)
         {
-            return $"{close}; no results";
+            return $"{close}; {resumes}; no results";
         }
 
         latencies.Sort();
         double At(double p) => latencies[(int)Math.Ceiling(p * latencies.Count) - 1];
         return string.Create(CultureInfo.InvariantCulture,
-            $"{close}; {latencies.Count} results, latency p50 {At(0.5):0} ms, p90 {At(0.9):0} ms, max {latencies[^1]:0} ms");
+            $"{close}; {resumes}; {latencies.Count} results, latency p50 {At(0.5):0} ms, p90 {At(0.9):0} ms, max {latencies[^1]:0} ms");
     }
 }

@@ -76,12 +76,13 @@ public sealed class ArgumentReader
     public IReadOnlyList<string> List(string name) =>
         String(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
-    public Uri Uri(string name, string fallback)
+    public Uri Uri(string name, string fallback) => ParseUri(name, String(name, fallback));
+
+    /// <summary>A comma-separated list of ws:// or wss:// URLs; just <paramref name="fallback"/> when absent.</summary>
+    public IReadOnlyList<Uri> Uris(string name, string fallback)
     {
-        var text = String(name, fallback);
-        return System.Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "ws" or "wss"
-            ? uri
-            : throw new UsageException($"--{name} must be a ws:// or wss:// URL, got '{text}'.");
+        var texts = List(name);
+        return (texts.Count == 0 ? [fallback] : texts).Select(text => ParseUri(name, text)).ToList();
     }
 
     public void EnsureAllRead()
@@ -92,6 +93,11 @@ public sealed class ArgumentReader
             throw new UsageException($"Unknown option(s): {string.Join(", ", unknown)}.");
         }
     }
+
+    private static Uri ParseUri(string name, string text) =>
+        System.Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "ws" or "wss"
+            ? uri
+            : throw new UsageException($"--{name} must be a ws:// or wss:// URL, got '{text}'.");
 
     private T? Parse<T>(string name, Func<string, T?> parse) where T : struct
     {

@@ -4,9 +4,9 @@ using System.Net.WebSockets;
 namespace OrleansStt.Client;
 
 /// <summary>
-/// The one writer of a WebSocket: frames go out one at a time, each audio frame's send time is
-/// recorded in the order the frames go out, and the close frame is sent at most once without
-/// waiting long behind a send stuck on a dead peer.
+/// The one writer of a WebSocket: frames go out one at a time, the send time of each frame sent
+/// with <see cref="SendAudioAsync"/> is recorded in the order the frames go out, and the close
+/// frame is sent at most once without waiting long behind a send stuck on a dead peer.
 /// </summary>
 public sealed class FrameSender(WebSocket socket, LatencyTracker latency)
 {
@@ -31,12 +31,22 @@ public sealed class FrameSender(WebSocket socket, LatencyTracker latency)
         }
     }
 
-    public async Task SendTextAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one binary frame without recording it: an <see cref="SttSession"/> records a frame's
+    /// first send itself, before waiting out a resume, and sends some frames again after one.
+    /// </summary>
+    public Task SendBinaryAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken) =>
+        SendAsync(audio, WebSocketMessageType.Binary, cancellationToken);
+
+    public Task SendTextAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken) =>
+        SendAsync(utf8, WebSocketMessageType.Text, cancellationToken);
+
+    private async Task SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await socket.SendAsync(data, type, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -17,11 +17,18 @@ internal sealed class UpgradeResponseCapture(HttpMessageHandler inner) : Delegat
         {
             var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
             var error = RejectionBody.TryParse(body);
-            Rejection = new SttRejectedException((int)response.StatusCode, error?.Code, error?.Message, body);
+            Rejection = new SttRejectedException((int)response.StatusCode, error?.Code, error?.Message, body, RetryAfter(response));
         }
 
         return response;
     }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        _ => null,
+    };
 
     private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -40,6 +40,12 @@ internal static class ServerMessageParser
                 RequiredValue(wire.IsFinal, "is_final"), Required(wire.Language, "language"),
                 Required(wire.SourceLanguage, "source_language"), Required(wire.Text, "text"),
                 RequiredValue(wire.StartMs, "start_ms"), RequiredValue(wire.EndMs, "end_ms")),
+            // PROTOCOL §1.3 gives resumed no message: its numbers are what a client needs.
+            "notice" when wire.Code == NoticeMessage.Resumed => new NoticeMessage(NoticeMessage.Resumed, wire.Message ?? "")
+            {
+                AudioFrames = RequiredValue(wire.AudioFrames, "audio_frames"),
+                AudioMs = RequiredValue(wire.AudioMs, "audio_ms"),
+            },
             "notice" => new NoticeMessage(Required(wire.Code, "code"), Required(wire.Message, "message")),
             "error" => new ErrorMessage(Required(wire.Code, "code"), Required(wire.Message, "message")),
             "closed" => new ClosedMessage(Required(wire.Reason, "reason")),

@@ -17,4 +17,6 @@ internal sealed record WireMessage
     public string? Code { get; init; }
     public string? Message { get; init; }
     public string? Reason { get; init; }
+    public long? AudioFrames { get; init; }
+    public long? AudioMs { get; init; }
 }
