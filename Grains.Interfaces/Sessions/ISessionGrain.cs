@@ -10,7 +10,11 @@ namespace OrleansStt.Grains.Interfaces.Sessions;
 /// </summary>
 public interface ISessionGrain : IGrainWithStringKey
 {
+    // Open, Resume and Recover lease and dial GPU servers, which may take a while on a cold or busy
+    // cluster; every other call gets the edge's short timeout, after which the edge rebuilds the session.
+
     /// <summary>Leases a GPU server and starts its stream; publishes <c>session</c> or a fatal <c>error</c>.</summary>
+    [ResponseTimeout("00:00:30")]
     Task<OpenOutcome> Open(SessionRequest request, EdgeLink edge);
 
     /// <summary>
@@ -18,9 +22,11 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <paramref name="lastSeq"/> and then <c>resumed</c>. False, and nothing changed, when the session
     /// does not exist, has ended, the token is wrong, or those messages are no longer logged.
     /// </summary>
+    [ResponseTimeout("00:00:30")]
     Task<ResumeAccepted?> Resume(string resumeToken, long lastSeq, EdgeLink edge);
 
     /// <summary>Rebuilds a session whose activation was lost with its silo; true when this activation now holds it.</summary>
+    [ResponseTimeout("00:00:30")]
     Task<bool> Recover(SessionRecovery recovery);
 
     /// <summary>One client binary frame. Awaited per frame, which is the edge's backpressure.</summary>

@@ -19,6 +19,7 @@ public static class ClientBuilderExtensions
 
         client.Configure<ClusterOptions>(cluster.ApplyTo);
         client.UseRedisClustering(cluster.Redis!);
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.EdgeCallTimeout);
 
         var delivery = DeliveryOptions.From(configuration);
         client.AddMemoryStreams(DeliveryStreams.ProviderName, streams => streams.ConfigurePartitioning(delivery.Queues));

@@ -26,6 +26,22 @@ public sealed class ClusterSettings
     /// <summary>The address other silos and edges reach this silo at; by default the host's own.</summary>
     public string? AdvertisedIPAddress { get; set; }
 
+    /// <summary>
+    /// How long an edge waits for a session grain to answer a call before it treats the session as
+    /// lost and rebuilds it (harmless when the grain was only slow: it keeps the session and takes
+    /// the new link). Orleans' own default of 30 s is how long a client would hear nothing when a
+    /// silo dies mid-call; docs/resilience.md measures the trade-off.
+    /// </summary>
+    public TimeSpan EdgeCallTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a silo keeps messages for an edge whose connection dropped before it gives up on
+    /// it. Orleans' default (1 min) is sized for clients that reconnect; an edge that died never
+    /// does, and until it is dropped the delivery streams it subscribed to keep retrying it, which
+    /// held up other edges' results behind it for tens of seconds (docs/resilience.md).
+    /// </summary>
+    public TimeSpan ClientDropTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
 
     public void ApplyTo(ClusterOptions options)

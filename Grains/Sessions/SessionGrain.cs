@@ -309,9 +309,11 @@ public sealed partial class SessionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _state is SessionState.Streaming or SessionState.Stopping)
+        if (reason.ReasonCode is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.DirectoryFailure
+            && _state is SessionState.Streaming or SessionState.Stopping)
         {
-            // Scale-in: the session moves to a silo that stays, and opens a new GPU stream there.
+            // Scale-in, or the silo holding this session's directory entry died: the session moves
+            // to a silo that stays and opens a new GPU stream there.
             _migrating = true;
             this.MigrateOnIdle();
             _watchdog?.Dispose();

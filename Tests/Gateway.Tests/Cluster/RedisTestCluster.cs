@@ -20,7 +20,7 @@ public sealed class RedisTestCluster : IAsyncDisposable
     private static readonly string Redis = Environment.GetEnvironmentVariable("ORLEANSSTT_TEST_REDIS") ?? "127.0.0.1:6379";
 
     private readonly List<IHost> _silos = [];
-    private readonly List<SiloProcess> _processes = [];
+    private readonly List<NodeProcess> _processes = [];
 
     private RedisTestCluster(SimulatorServer server, Dictionary<string, string?> settings)
     {
@@ -73,9 +73,9 @@ public sealed class RedisTestCluster : IAsyncDisposable
     }
 
     /// <summary>A silo in a process of its own, to be killed without warning.</summary>
-    public SiloProcess StartSiloProcess()
+    public NodeProcess StartSiloProcess()
     {
-        var process = SiloProcess.Start(new Dictionary<string, string?>(Settings.Concat(FreeSiloPorts())));
+        var process = NodeProcess.StartSilo(new Dictionary<string, string?>(Settings.Concat(FreeSiloPorts())));
         _processes.Add(process);
         return process;
     }
