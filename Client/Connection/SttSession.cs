@@ -548,7 +548,10 @@ public sealed class SttSession : IAsyncDisposable
                 {
                     if (!_abandoned)
                     {
+                        // The session now answers the new socket only: what is sent from here on waits
+                        // for its resumed notice, so that nothing goes to a socket the session ignores.
                         _links.Add(link);
+                        SuspendLocked(draining);
                         return;
                     }
                 }

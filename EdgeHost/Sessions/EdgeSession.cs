@@ -40,7 +40,7 @@ public sealed partial class EdgeSession : IDisposable
     // Written by the delivery thread, read by the socket reader and the audit.
     private long _delivered;
     private long _deliveredEndMs;
-    private long _deliveredFinalEndMs;
+    private long _deliveredFinalEndMs = -1;
     private long _lastProgressAt;
     private long _lastPolledAt;
     private long _lastResendAt;
@@ -346,7 +346,7 @@ public sealed partial class EdgeSession : IDisposable
             _router.Relink(previous.Id, this);
             var recovery = new SessionRecovery(
                 _request, Link, _resumeToken, Volatile.Read(ref _delivered), Volatile.Read(ref _deliveredEndMs),
-                _audioFrames, _copy?.End ?? 0, _copy?.Start ?? 0, _copy?.ToArray() ?? [], _closing, previous.Id);
+                Volatile.Read(ref _deliveredFinalEndMs), _audioFrames, _copy?.Start ?? 0, _copy?.ToArray() ?? [], _closing, previous.Id);
             _recovery = RebuildAsync(recovery);
             return _recovery;
         }

@@ -19,7 +19,8 @@ public static class ClientBuilderExtensions
 
         client.Configure<ClusterOptions>(cluster.ApplyTo);
         client.UseRedisClustering(cluster.Redis!);
-        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.EdgeCallTimeout);
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.CallTimeout);
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = cluster.GatewayListRefresh);
 
         var delivery = DeliveryOptions.From(configuration);
         client.AddMemoryStreams(DeliveryStreams.ProviderName, streams => streams.ConfigurePartitioning(delivery.Queues));

@@ -27,12 +27,20 @@ public sealed class ClusterSettings
     public string? AdvertisedIPAddress { get; set; }
 
     /// <summary>
-    /// How long an edge waits for a session grain to answer a call before it treats the session as
-    /// lost and rebuilds it (harmless when the grain was only slow: it keeps the session and takes
-    /// the new link). Orleans' own default of 30 s is how long a client would hear nothing when a
-    /// silo dies mid-call; docs/resilience.md measures the trade-off.
+    /// How long any call in the cluster waits for its answer (Orleans' <c>ResponseTimeout</c>, 30 s by
+    /// default, on edges and silos alike). It bounds what a client hears of a silo that died mid-call:
+    /// an edge whose call to a session times out rebuilds the session (harmless when the grain was only
+    /// slow: it keeps the session and takes the new link), and a stream agent whose delivery to an edge
+    /// got lost with the edge's gateway silo tries again. Opening, resuming and rebuilding a session
+    /// have 30 s of their own. docs/resilience.md measures the trade-off.
     /// </summary>
-    public TimeSpan EdgeCallTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often an edge re-reads the list of silo gateways. Orleans' default (1 min) leaves an edge
+    /// trying the gateway of a dead silo for up to a minute.
+    /// </summary>
+    public TimeSpan GatewayListRefresh { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How long a silo keeps messages for an edge whose connection dropped before it gives up on

@@ -24,7 +24,11 @@ public static class SiloBuilderExtensions
         // Failure detection (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, …) decides how
         // soon a dead silo's sessions are found out; Orleans' defaults favour caution over speed.
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusterSettings.Section}:Membership"));
-        silo.Configure<SiloMessagingOptions>(o => o.ClientDropTimeout = cluster.ClientDropTimeout);
+        silo.Configure<SiloMessagingOptions>(o =>
+        {
+            o.ClientDropTimeout = cluster.ClientDropTimeout;
+            o.ResponseTimeout = cluster.CallTimeout;
+        });
 
         // Orleans sizes its grain-location cache for a million grains up front (~18 MB), and the
         // metrics the Dashboard reads walk all of it every second; a gateway cluster calls far fewer.

@@ -33,7 +33,18 @@ public sealed partial class GpuStreams(
         foreach (var backendId in directory.Rank(exclude))
         {
             var pool = grains.GetGrain<IBackendPoolGrain>(backendId);
-            var lease = await pool.TryLease(sessionId, failover);
+            BackendLease? lease;
+            try
+            {
+                lease = await pool.TryLease(sessionId, failover);
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+            {
+                // The pool's silo just died: its grain comes back elsewhere; try the next server meanwhile.
+                LogPoolUnreachable(logger, ex, sessionId, backendId);
+                continue;
+            }
+
             if (lease is null)
             {
                 continue;
@@ -114,13 +125,25 @@ public sealed partial class GpuStreams(
         }
 
         var pool = grains.GetGrain<IBackendPoolGrain>(stream.BackendId);
-        if (failure is { } reported)
+        try
         {
-            await pool.ReportFailure(reported);
-        }
+            if (failure is { } reported)
+            {
+                await pool.ReportFailure(reported);
+            }
 
-        await pool.Release(sessionId);
+            await pool.Release(sessionId);
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            // The pool's silo just died: the lease expires unrenewed (PoolOptions.LeaseTtl), so a
+            // session never fails over a release.
+            LogPoolUnreachable(logger, ex, sessionId, stream.BackendId);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} could not reach the pool of GPU server {BackendId}")]
+    private static partial void LogPoolUnreachable(ILogger logger, Exception exception, string sessionId, string backendId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} could not open a stream on GPU server {BackendId}")]
     private static partial void LogConnectFailed(ILogger logger, Exception exception, string sessionId, string backendId);

@@ -19,6 +19,9 @@ internal sealed class ResultTimeline(string language)
     /// <summary>The furthest audio position any published result accounted for.</summary>
     public long LastEndMs { get; private set; }
 
+    /// <summary>The end of the last final published: a final that ends no later accounts for no new audio.</summary>
+    public long LastFinalEndMs { get; private set; } = -1;
+
     /// <summary>A new GPU stream starts at session position <paramref name="offsetMs"/>; what was published so far is covered.</summary>
     public void StartStreamAt(long offsetMs)
     {
@@ -26,28 +29,41 @@ internal sealed class ResultTimeline(string language)
         _offsetMs = offsetMs;
     }
 
-    /// <summary>Resumes a timeline whose results up to <paramref name="coveredMs"/> were published by another activation.</summary>
-    public void Restore(long coveredMs)
+    /// <summary>
+    /// Goes on from a timeline another activation published: results up to <paramref name="coveredMs"/>,
+    /// and a final up to <paramref name="finalEndMs"/> (-1 for none).
+    /// </summary>
+    public void Restore(long coveredMs, long finalEndMs)
     {
         _coveredMs = Math.Max(_coveredMs, coveredMs);
         LastEndMs = Math.Max(LastEndMs, coveredMs);
+        LastFinalEndMs = Math.Max(LastFinalEndMs, finalEndMs);
     }
 
-    /// <summary>The client message for a result, or null for a partial the client already has.</summary>
+    /// <summary>
+    /// The client message for a result, or null for one the client already has: a partial for audio it
+    /// has results for, or a final a replay repeats (a server that is asked to stop says its last final
+    /// again, even when no audio came since).
+    /// </summary>
     public ClientMessage? ToClient(BackendMessage result)
     {
         ClientMessage? message = result switch
         {
             PartialResult p when p.EndMs + _offsetMs > _coveredMs =>
                 new TranscriptMessage(false, language, p.Text ?? "", p.StartMs + _offsetMs, p.EndMs + _offsetMs),
-            FinalResult f => new TranscriptMessage(true, language, f.Text ?? "", f.StartMs + _offsetMs, f.EndMs + _offsetMs),
+            FinalResult f when f.EndMs + _offsetMs > LastFinalEndMs =>
+                new TranscriptMessage(true, language, f.Text ?? "", f.StartMs + _offsetMs, f.EndMs + _offsetMs),
             TranslationResult t when t.IsFinal || t.EndMs + _offsetMs > _coveredMs =>
                 new TranslationMessage(t.IsFinal, t.Language ?? "", language, t.Text ?? "", t.StartMs + _offsetMs, t.EndMs + _offsetMs),
             _ => null,
         };
-        if (message is TranscriptMessage { EndMs: var transcriptEnd })
+        if (message is TranscriptMessage { EndMs: var transcriptEnd } transcript)
         {
             LastEndMs = Math.Max(LastEndMs, transcriptEnd);
+            if (transcript.IsFinal)
+            {
+                LastFinalEndMs = transcriptEnd;
+            }
         }
         else if (message is TranslationMessage { EndMs: var translationEnd })
         {

@@ -94,7 +94,7 @@ public sealed partial class SessionGrain(
 
         // One answer for every refusal (PROTOCOL §1.3): a closed session, a wrong token and an
         // unkept seq look the same to a guesser.
-        if (_state != SessionState.Streaming
+        if (_state is not (SessionState.Streaming or SessionState.Stopping)
             || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(resumeToken), Encoding.UTF8.GetBytes(_resumeToken))
             || !_output.Log.HoldsAfter(lastSeq))
         {
@@ -132,7 +132,7 @@ public sealed partial class SessionGrain(
         Initialize(recovery.Request, recovery.ResumeToken);
         _output.Log.Restore(recovery.DeliveredSeq, []);
         _output.LinkTo(recovery.Edge);
-        _timeline.Restore(recovery.DeliveredEndMs);
+        _timeline.Restore(recovery.DeliveredEndMs, recovery.DeliveredFinalEndMs);
         _replay.StartAt(recovery.ReplayStartBytes);
         _replay.Append(recovery.Replay);
         _audioFrames = recovery.AudioFrames;
@@ -333,7 +333,7 @@ public sealed partial class SessionGrain(
         if (_migrating)
         {
             migrationContext.TryAddValue(SnapshotKey, new SessionSnapshot(
-                _request, _output.Link, _resumeToken, _output.Log.LastSeq, _output.Log.After(0).ToList(), _timeline.LastEndMs,
+                _request, _output.Link, _resumeToken, _output.Log.LastSeq, _output.Log.After(0).ToList(), _timeline.LastEndMs, _timeline.LastFinalEndMs,
                 _audioFrames, _replay.Start, _replay.ToArray(), _state == SessionState.Stopping, _finalizePending, _switches));
             _replay.Clear();
         }
@@ -371,7 +371,7 @@ public sealed partial class SessionGrain(
             _unlinkedAt = time.GetTimestamp();
         }
 
-        _timeline.Restore(snapshot.CoveredMs);
+        _timeline.Restore(snapshot.CoveredMs, snapshot.FinalEndMs);
         _replay.StartAt(snapshot.ReplayStartBytes);
         _replay.Append(snapshot.Replay);
         _audioFrames = snapshot.AudioFrames;

@@ -14,9 +14,10 @@ public sealed record SessionSnapshot(
     [property: Id(3)] long LastSeq,
     [property: Id(4)] IReadOnlyList<LoggedMessage> Log,
     [property: Id(5)] long CoveredMs,
-    [property: Id(6)] long AudioFrames,
-    [property: Id(7)] long ReplayStartBytes,
-    [property: Id(8)] byte[] Replay,
-    [property: Id(9)] bool Closing,
-    [property: Id(10)] bool FinalizePending,
-    [property: Id(11)] int Switches);
+    [property: Id(6)] long FinalEndMs,
+    [property: Id(7)] long AudioFrames,
+    [property: Id(8)] long ReplayStartBytes,
+    [property: Id(9)] byte[] Replay,
+    [property: Id(10)] bool Closing,
+    [property: Id(11)] bool FinalizePending,
+    [property: Id(12)] int Switches);

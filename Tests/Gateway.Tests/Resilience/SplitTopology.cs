@@ -53,11 +53,11 @@ public sealed class SplitTopology : IAsyncDisposable
             ["Orleans:Redis"] = Redis,
             ["Orleans:ClusterId"] = $"resilience-{Guid.NewGuid():N}",
             ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
-            // A dead silo is declared dead within ~2 s instead of Orleans' cautious default.
+            // A dead silo is declared dead within ~3 s instead of Orleans' cautious default.
             ["Orleans:Membership:ProbeTimeout"] = "00:00:01",
-            ["Orleans:Membership:NumMissedProbesLimit"] = "2",
+            ["Orleans:Membership:NumMissedProbesLimit"] = "3",
             ["Orleans:Membership:NumVotesForDeathDeclaration"] = "1",
-            ["Orleans:EdgeCallTimeout"] = "00:00:02",
+            ["Orleans:CallTimeout"] = "00:00:02",
             ["Stt:Edge:DrainTimeout"] = "00:00:05",
             ["Stt:Pool:LeaseTtl"] = "00:00:05",
         };
