@@ -23,7 +23,8 @@ internal sealed record LoadTestOptions(
     string? ReportMarkdown,
     bool CheckFinals,
     int? KillPid,
-    double? KillAtSeconds)
+    double? KillAtSeconds,
+    KillSignal KillSignal)
 {
     public const int SampleRate = 16000;
 
@@ -34,11 +35,12 @@ internal sealed record LoadTestOptions(
         usage: loadtest --url ws://127.0.0.1:5000/v1/listen --sessions 200 --ramp 5 --duration 20 --frame-ms 50
                         [--raw-backend] [--frame-bytes N] [--rate N] [--audio pattern|tone] [--translate ja] [--language en]
                         [--api-key KEY] [--connect-timeout 10] [--close-timeout 10] [--pids 123,456]
-                        [--report-json PATH] [--report-md PATH] [--no-finals-check] [--kill-pid PID --kill-at S]
+                        [--report-json PATH] [--report-md PATH] [--no-finals-check] [--kill-pid PID --kill-at S [--kill-signal TERM]]
 
           --raw-backend        speak the GPU server protocol (PROTOCOL.md §2) instead of /v1/listen: start, audio, stop,
                                then wait for stopped; for servers and plain proxies in front of them (benchmarks).
                                --url may then list several URLs, comma-separated: session i uses URL i mod n
+                               (through edges too, where the other URLs are the session's edges to resume on)
           --sessions N         concurrent sessions (default 200)
           --ramp S             sessions open evenly spread over S seconds (default 5)
           --duration S         measured window after the ramp; every session streams until ramp + duration (default 20)
@@ -52,8 +54,9 @@ internal sealed record LoadTestOptions(
           --report-json PATH   machine-readable report
           --report-md PATH     Markdown report
           --no-finals-check    skip comparing finals with the ones the audio sent must yield (for echo backends)
-          --kill-pid PID       SIGKILL this process (a GPU server's own process, not a `dotnet run` wrapper) ...
+          --kill-pid PID       signal this process (a GPU server's own process, not a `dotnet run` wrapper) ...
           --kill-at S          ... S seconds after the run starts (0 ≤ S < ramp + duration): the failover demo
+          --kill-signal SIG    KILL (default) or TERM (a graceful stop: drains, migrates)
 
         Latency is per result: arrival − send time of the frame holding the audio at end_ms (PROTOCOL.md §1.2),
         counted for results arriving inside the measured window. Switch gap, per backend_switched notice:
@@ -79,13 +82,19 @@ internal sealed record LoadTestOptions(
     /// <summary>Nothing outlives this: ramp, window, the slowest connect and the slowest close, plus slack.</summary>
     public TimeSpan GlobalDeadline => Ramp + Duration + ConnectTimeout + CloseTimeout + TimeSpan.FromSeconds(5);
 
-    public SttConnectOptions ConnectOptions => new(Url)
+    /// <summary>Session <paramref name="index"/> opens on edge index mod n; the other edges are where it may resume.</summary>
+    public SttConnectOptions ConnectOptionsFor(int index)
     {
-        Language = Language,
-        Translate = Translate,
-        SampleRate = SampleRate,
-        ApiKey = ApiKey,
-    };
+        var first = index % Urls.Count;
+        return new(Urls[first])
+        {
+            Language = Language,
+            Translate = Translate,
+            SampleRate = SampleRate,
+            ApiKey = ApiKey,
+            OtherEdges = [.. Urls.Skip(first + 1), .. Urls.Take(first)],
+        };
+    }
 
     /// <returns>Null when --help was asked for.</returns>
     public static LoadTestOptions? Parse(string[] args)
@@ -105,10 +114,6 @@ internal sealed record LoadTestOptions(
         if (urls.Count == 0)
         {
             urls.Add(new Uri("ws://127.0.0.1:5000/v1/listen"));
-        }
-        else if (urls.Count > 1 && !rawBackend)
-        {
-            throw new UsageException("--url takes one URL, or several with --raw-backend.");
         }
 
         var options = new LoadTestOptions(
@@ -130,7 +135,8 @@ internal sealed record LoadTestOptions(
             reader.String("report-md"),
             !reader.Flag("no-finals-check"),
             reader.Int("kill-pid"),
-            reader.Double("kill-at"));
+            reader.Double("kill-at"),
+            ParseSignal(reader.String("kill-signal", "KILL")));
         reader.EnsureAllRead();
 
         if (frameMs <= 0 || options.FrameBytes <= 0 || options.FramesPerSecond <= 0)
@@ -152,6 +158,11 @@ internal sealed record LoadTestOptions(
         ValidateKill(options);
         return options;
     }
+
+    private static KillSignal ParseSignal(string text) =>
+        Enum.TryParse<KillSignal>(text, ignoreCase: true, out var signal) && Enum.IsDefined(signal)
+            ? signal
+            : throw new UsageException($"--kill-signal must be KILL or TERM, got '{text}'.");
 
     private static Uri ParseUrl(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "ws" or "wss"
