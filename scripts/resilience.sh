@@ -33,5 +33,4 @@ tool=$!
 status=0
 wait "$tool" || status=$?
 tool=
-echo "report: $report"
 exit "$status"

@@ -82,7 +82,7 @@ internal static class ScenarioReport
             if (r.LogLines.Count > 0)
             {
                 Line($"");
-                Line($"Warnings and failures in the process logs{(lost.Count > 0 ? ", and lines naming lost sessions" : "")}:");
+                Line($"From the process logs, since the load started: {(lost.Count > 0 ? "entries naming lost sessions, then " : "")}warnings and failures:");
                 Line($"");
                 Line($"```");
                 foreach (var line in r.LogLines)

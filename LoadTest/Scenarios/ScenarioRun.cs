@@ -45,7 +45,7 @@ internal static class ScenarioRun
             catch (InvalidOperationException e)
             {
                 Console.Error.WriteLine($"== {kind.Name}: the topology never carried a session: {e.Message}");
-                return new ScenarioResult(kind, options.Sessions, null, [], logsDir, null, LogExcerpts.Collect(topology.All, []), $"warm-up: {e.Message}");
+                return new ScenarioResult(kind, options.Sessions, null, [], logsDir, null, LogExcerpts.Collect(topology.All, [], DateTimeOffset.MinValue), $"warm-up: {e.Message}");
             }
 
             var run = options with
@@ -60,7 +60,7 @@ internal static class ScenarioRun
             var exited = await target.WaitForExitAsync(TargetExitWait);
             var outcomes = metrics.Continuity.Outcomes.OrderBy(o => o.Index).ToList();
             var lostIds = outcomes.Where(o => o.LossReasons(true).Count > 0).Select(o => o.SessionId).OfType<string>().ToList();
-            var logLines = LogExcerpts.Collect(topology.All, lostIds);
+            var logLines = LogExcerpts.Collect(topology.All, lostIds, report.StartedAt);
             return new ScenarioResult(kind, options.Sessions, report, outcomes, logsDir, exited, logLines, null);
         }
     }
