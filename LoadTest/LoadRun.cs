@@ -8,12 +8,13 @@ namespace OrleansStt.LoadTest;
 /// </summary>
 internal static class LoadRun
 {
-    public static async Task<LoadReport> RunAsync(LoadTestOptions options)
+    /// <param name="metrics">Given by a caller that reads more of them than the report holds (a scenario's session outcomes).</param>
+    public static async Task<LoadReport> RunAsync(LoadTestOptions options, RunMetrics? metrics = null)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var origin = Stopwatch.GetTimestamp();
         var window = MeasureWindow.After(origin, options.Ramp, options.Duration);
-        var metrics = new RunMetrics();
+        metrics ??= new RunMetrics();
         using var deadline = new CancellationTokenSource(options.GlobalDeadline);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
 
@@ -24,10 +25,9 @@ internal static class LoadRun
         var progress = new ProgressReporter(metrics, window, origin, options.Sessions).RunAsync(stop.Token);
         var sampling = new ProcessSampler(options.Pids).RunAsync(window, deadline.Token);
         var kill = options is { KillPid: { } pid, KillAtSeconds: { } at }
-            ? new KillSwitch(pid, TimeSpan.FromSeconds(at)).RunAsync(origin, stop.Token)
+            ? new KillSwitch(pid, TimeSpan.FromSeconds(at), options.KillSignal, metrics.Continuity.Removed).RunAsync(origin, stop.Token)
             : null;
 
-        var connect = options.ConnectOptions;
         var sessions = new List<Task>(options.Sessions);
         try
         {
@@ -40,7 +40,7 @@ internal static class LoadRun
                     await Task.Delay(wait, deadline.Token);
                 }
 
-                var session = new LoadSession(i, connect, options, metrics, window, deadline.Token);
+                var session = new LoadSession(i, options.ConnectOptionsFor(i), options, metrics, window, deadline.Token);
                 sessions.Add(session.RunAsync(pacers[i % pacers.Length]));
             }
         }

@@ -23,7 +23,11 @@ internal sealed record LoadTestOptions(
     string? ReportMarkdown,
     bool CheckFinals,
     int? KillPid,
-    double? KillAtSeconds)
+    double? KillAtSeconds,
+    KillSignal KillSignal,
+    string? Scenario,
+    string? Repo,
+    string? LogsDir)
 {
     public const int SampleRate = 16000;
 
@@ -34,11 +38,14 @@ internal sealed record LoadTestOptions(
         usage: loadtest --url ws://127.0.0.1:5000/v1/listen --sessions 200 --ramp 5 --duration 20 --frame-ms 50
                         [--raw-backend] [--frame-bytes N] [--rate N] [--audio pattern|tone] [--translate ja] [--language en]
                         [--api-key KEY] [--connect-timeout 10] [--close-timeout 10] [--pids 123,456]
-                        [--report-json PATH] [--report-md PATH] [--no-finals-check] [--kill-pid PID --kill-at S]
+                        [--report-json PATH] [--report-md PATH] [--no-finals-check] [--kill-pid PID --kill-at S [--kill-signal TERM]]
+               loadtest --scenario edge-kill|edge-stop|silo-kill|silo-stop|all [--remove-at 3] [--sessions 30] [--duration 8]
+                        [--frame-ms 20] [--repo DIR] [--logs DIR] [--report-md PATH]
 
           --raw-backend        speak the GPU server protocol (PROTOCOL.md §2) instead of /v1/listen: start, audio, stop,
                                then wait for stopped; for servers and plain proxies in front of them (benchmarks).
                                --url may then list several URLs, comma-separated: session i uses URL i mod n
+                               (through edges too, where the other URLs are the session's edges to resume on)
           --sessions N         concurrent sessions (default 200)
           --ramp S             sessions open evenly spread over S seconds (default 5)
           --duration S         measured window after the ramp; every session streams until ramp + duration (default 20)
@@ -52,8 +59,18 @@ internal sealed record LoadTestOptions(
           --report-json PATH   machine-readable report
           --report-md PATH     Markdown report
           --no-finals-check    skip comparing finals with the ones the audio sent must yield (for echo backends)
-          --kill-pid PID       SIGKILL this process (a GPU server's own process, not a `dotnet run` wrapper) ...
+          --kill-pid PID       signal this process (a GPU server's own process, not a `dotnet run` wrapper) ...
           --kill-at S          ... S seconds after the run starts (0 ≤ S < ramp + duration): the failover demo
+          --kill-signal SIG    KILL (default) or TERM (a graceful stop: drains, migrates)
+          --scenario NAME      start a private split topology on loopback (redis-server, 3 echo simulators, 2 silos,
+                               2 edges, from the Release builds), run the load against it and remove one process:
+                               edge-kill / edge-stop = SIGKILL / SIGTERM edge 0, silo-kill / silo-stop = the same to
+                               silo 0; all = the four in turn, each on a fresh topology. Defaults become --sessions 30
+                               --ramp 1 --duration 8 --frame-ms 20 --no-finals-check; a session counts as lost unless it
+                               got closed, no error, gapless seq and a final whose end_ms is the audio it sent
+          --remove-at S        when the process is removed, seconds after the run starts (default 3)
+          --repo DIR           the repository root holding the Release builds (default: found from this tool's location)
+          --logs DIR           where the processes' logs go (default: a new temp directory); also gets a pids file
 
         Latency is per result: arrival − send time of the frame holding the audio at end_ms (PROTOCOL.md §1.2),
         counted for results arriving inside the measured window. Switch gap, per backend_switched notice:
@@ -79,13 +96,19 @@ internal sealed record LoadTestOptions(
     /// <summary>Nothing outlives this: ramp, window, the slowest connect and the slowest close, plus slack.</summary>
     public TimeSpan GlobalDeadline => Ramp + Duration + ConnectTimeout + CloseTimeout + TimeSpan.FromSeconds(5);
 
-    public SttConnectOptions ConnectOptions => new(Url)
+    /// <summary>Session <paramref name="index"/> opens on edge index mod n; the other edges are where it may resume.</summary>
+    public SttConnectOptions ConnectOptionsFor(int index)
     {
-        Language = Language,
-        Translate = Translate,
-        SampleRate = SampleRate,
-        ApiKey = ApiKey,
-    };
+        var first = index % Urls.Count;
+        return new(Urls[first])
+        {
+            Language = Language,
+            Translate = Translate,
+            SampleRate = SampleRate,
+            ApiKey = ApiKey,
+            OtherEdges = [.. Urls.Skip(first + 1), .. Urls.Take(first)],
+        };
+    }
 
     /// <returns>Null when --help was asked for.</returns>
     public static LoadTestOptions? Parse(string[] args)
@@ -96,7 +119,9 @@ internal sealed record LoadTestOptions(
             return null;
         }
 
-        var frameMs = reader.Int("frame-ms", 50);
+        // A scenario is a short failover check on a topology of its own, not a capacity run: smaller defaults.
+        var scenario = reader.String("scenario");
+        var frameMs = reader.Int("frame-ms", scenario is null ? 50 : 20);
         var pids = reader.List("pids").Select(p => int.TryParse(p, out var pid) && pid > 0
             ? pid
             : throw new UsageException($"--pids: '{p}' is not a process id.")).ToList();
@@ -106,17 +131,17 @@ internal sealed record LoadTestOptions(
         {
             urls.Add(new Uri("ws://127.0.0.1:5000/v1/listen"));
         }
-        else if (urls.Count > 1 && !rawBackend)
+        else if (scenario is not null)
         {
-            throw new UsageException("--url takes one URL, or several with --raw-backend.");
+            throw new UsageException("--scenario starts its own edges: no --url.");
         }
 
         var options = new LoadTestOptions(
             urls,
             rawBackend,
-            reader.Int("sessions", 200),
-            reader.Double("ramp", 5),
-            reader.Double("duration", 20),
+            reader.Int("sessions", scenario is null ? 200 : 30),
+            reader.Double("ramp", scenario is null ? 5 : 1),
+            reader.Double("duration", scenario is null ? 20 : 8),
             reader.Int("frame-bytes") ?? frameMs * Pcm.BytesPerMs(SampleRate),
             reader.Double("rate") ?? 1000.0 / frameMs,
             reader.String("audio", "pattern"),
@@ -128,9 +153,15 @@ internal sealed record LoadTestOptions(
             pids,
             reader.String("report-json"),
             reader.String("report-md"),
-            !reader.Flag("no-finals-check"),
+            // Echo backends answer no words: their finals are checked by end_ms instead (SessionOutcome).
+            !reader.Flag("no-finals-check") && scenario is null,
             reader.Int("kill-pid"),
-            reader.Double("kill-at"));
+            scenario is null ? reader.Double("kill-at") : reader.Double("remove-at", 3),
+            ParseSignal(reader.String("kill-signal", "KILL")),
+            scenario,
+            reader.String("repo"),
+            reader.String("logs"));
+        // Read only in the other mode, so each is an unknown option where it means nothing.
         reader.EnsureAllRead();
 
         if (frameMs <= 0 || options.FrameBytes <= 0 || options.FramesPerSecond <= 0)
@@ -149,8 +180,39 @@ internal sealed record LoadTestOptions(
             throw new UsageException($"--audio must be pattern or tone, got '{options.Audio}'.");
         }
 
-        ValidateKill(options);
+        if (scenario is not null)
+        {
+            ValidateScenario(options);
+        }
+        else
+        {
+            ValidateKill(options);
+        }
+
         return options;
+    }
+
+    private static KillSignal ParseSignal(string text) =>
+        Enum.TryParse<KillSignal>(text, ignoreCase: true, out var signal) && Enum.IsDefined(signal)
+            ? signal
+            : throw new UsageException($"--kill-signal must be KILL or TERM, got '{text}'.");
+
+    private static void ValidateScenario(LoadTestOptions options)
+    {
+        if (!ScenarioKind.TryParseList(options.Scenario!, out _))
+        {
+            throw new UsageException($"--scenario must be one of {string.Join(", ", ScenarioKind.Names)} or all, got '{options.Scenario}'.");
+        }
+
+        if (options.KillPid is not null || options.RawBackend || options.ReportJson is not null)
+        {
+            throw new UsageException("--scenario picks its own process to remove and speaks to edges: no --kill-pid, --raw-backend or --report-json.");
+        }
+
+        if (options.KillAtSeconds is not { } at || at < options.RampSeconds || at >= options.RampSeconds + options.DurationSeconds)
+        {
+            throw new UsageException($"--remove-at must fall while every session streams: from the ramp's end ({options.RampSeconds} s) to below ramp + duration ({options.RampSeconds + options.DurationSeconds} s).");
+        }
     }
 
     private static Uri ParseUrl(string text) =>

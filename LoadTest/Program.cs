@@ -28,6 +28,11 @@ if (options is null)
 ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
 ThreadPool.SetMinThreads(Math.Max(minWorkers, 64), minIo);
 
+if (options.Scenario is not null)
+{
+    return await ScenarioSuite.RunAsync(options);
+}
+
 var report = await LoadRun.RunAsync(options);
 Console.Write(SummaryText.Format(report));
 if (options.ReportJson is { } jsonPath)

@@ -10,7 +10,8 @@ report=${2:-/tmp/failover.md}
 for project in EdgeHost InferenceSim LoadTest; do dotnet build -c Release -v q -nologo "$project" >/dev/null; done
 
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
+# SIGTERM makes the edge drain (up to Stt:Edge:DrainTimeout) before it exits: wait, so nothing outlives the script.
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
 for i in 1 2 3; do

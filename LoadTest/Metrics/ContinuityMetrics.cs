@@ -21,6 +21,7 @@ internal sealed class ContinuityMetrics
     private long _finalsUnexpected;
     private long _sessionsWithMismatch;
     private long _endedOnUnknown;
+    private long _removedAt;
 
     /// <summary>Per backend_switched notice: first result after it − last result before it.</summary>
     public LatencyHistogram SwitchGap { get; } = new();
@@ -35,6 +36,12 @@ internal sealed class ContinuityMetrics
     public ConcurrentDictionary<string, long> EndedOnBackend { get; } = new();
 
     public ConcurrentQueue<string> MismatchExamples { get; } = new();
+
+    /// <summary>Every session's ending, connect failures included.</summary>
+    public ConcurrentQueue<SessionOutcome> Outcomes { get; } = new();
+
+    /// <summary>When the run's process removal (--kill-pid, a scenario) happened, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp.</summary>
+    public long? RemovedAt => Volatile.Read(ref _removedAt) is var at and not 0 ? at : null;
 
     public long Switches => Volatile.Read(ref _switches);
     public long SessionsSwitched => Volatile.Read(ref _sessionsSwitched);
@@ -52,6 +59,8 @@ internal sealed class ContinuityMetrics
     public void Switched() => Interlocked.Increment(ref _switches);
 
     public void TimelineRegressed() => Interlocked.Increment(ref _timelineRegressions);
+
+    public void Removed(long timestamp) => Volatile.Write(ref _removedAt, timestamp);
 
     public void SessionEnded(bool switched, int switchesWithoutLaterResult, string? startedOn, string? endedOn)
     {

@@ -69,7 +69,7 @@ internal static class SummaryText
 
     public static string KillLine(KillReport k) => k.Error is null
         ? string.Create(CultureInfo.InvariantCulture,
-            $"SIGKILL to pid {k.Pid} ({k.Name}) at {k.AtSeconds:0.000} s into the run (asked for {k.PlannedAtSeconds} s), {k.At:yyyy-MM-ddTHH:mm:ss.fffZ}")
+            $"{k.Signal} to pid {k.Pid} ({k.Name}) at {k.AtSeconds:0.000} s into the run (asked for {k.PlannedAtSeconds} s), {k.At:yyyy-MM-ddTHH:mm:ss.fffZ}")
         : string.Create(CultureInfo.InvariantCulture, $"pid {k.Pid} ({k.Name ?? "?"}) not killed at {k.PlannedAtSeconds} s: {k.Error}");
 
     public static string Join(IReadOnlyList<string> items) => items.Count == 0 ? "none" : string.Join(",", items);

@@ -17,7 +17,8 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
     private static readonly long LateConnectGraceTicks = MeasureWindow.Ticks(TimeSpan.FromSeconds(1));
 
     private readonly TaskCompletionSource _sendingDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly SessionObserver _observer = new(index, metrics.Continuity);
+    private readonly SessionObserver _observer = new(index, options.RawBackend ? options.Urls[index % options.Urls.Count].ToString() : connect.Uri.ToString(), metrics.Continuity);
+    private string _ending = "not ended";
     private volatile bool _receiveEnded;
 
     /// <summary>Set before the session is handed to a pacer.</summary>
@@ -74,18 +75,24 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
         }
         catch (SttRejectedException e)
         {
-            RunMetrics.Count(metrics.ConnectFailures, $"HTTP {e.StatusCode} {e.Code ?? "(no JSON code)"}");
+            ConnectFailed($"HTTP {e.StatusCode} {e.Code ?? "(no JSON code)"}");
         }
         catch (OperationCanceledException)
         {
-            RunMetrics.Count(metrics.ConnectFailures, deadline.IsCancellationRequested ? "global deadline" : "timeout");
+            ConnectFailed(deadline.IsCancellationRequested ? "global deadline" : "timeout");
         }
         catch (Exception e) when (e is WebSocketException or HttpRequestException)
         {
-            RunMetrics.Count(metrics.ConnectFailures, e.GetBaseException().Message);
+            ConnectFailed(e.GetBaseException().Message);
         }
 
         return null;
+    }
+
+    private void ConnectFailed(string reason)
+    {
+        RunMetrics.Count(metrics.ConnectFailures, reason);
+        _observer.ConnectFailed(reason);
     }
 
     private async Task StreamAsync(IStreamConnection stt, Pacer pacer)
@@ -113,7 +120,7 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
         receiveStop.CancelAfter(options.CloseTimeout);
         await receiving;
         // Every byte counted was handed to the socket: the pacer sends nothing after FinishSending (short of the deadline).
-        _observer.Complete(options.CheckFinals ? options.Audio : null, stt.Latency.BytesSent);
+        _observer.Complete(options.CheckFinals ? options.Audio : null, stt.Latency.BytesSent, _ending);
     }
 
     private async Task ReceiveAsync(IStreamConnection stt, CancellationToken cancellationToken)
@@ -126,6 +133,7 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
                 if (message.Seq != lastSeq + 1)
                 {
                     metrics.SeqGap();
+                    _observer.OnSeqGap();
                 }
 
                 lastSeq = message.Seq;
@@ -140,6 +148,7 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
                         break;
                     case ErrorMessage error:
                         RunMetrics.Count(metrics.ErrorsByCode, error.Code);
+                        _observer.OnError(error);
                         break;
                     case NoticeMessage notice:
                         RunMetrics.Count(metrics.NoticesByCode, notice.Code);
@@ -147,28 +156,30 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
                         break;
                     case ClosedMessage:
                         closed = true;
+                        _observer.OnClosed();
                         break;
                 }
             }
 
-            RunMetrics.Count(metrics.CloseStatuses, stt.CloseStatus is { } status
+            Ended(stt.CloseStatus is { } status
                 ? (Enum.IsDefined(status) ? $"{(int)status} {status}" : $"{(int)status}")
                 : "close frame without status");
         }
         catch (OperationCanceledException)
         {
             metrics.CloseTimedOut();
-            RunMetrics.Count(metrics.CloseStatuses, deadline.IsCancellationRequested ? "aborted at global deadline" : "aborted after close timeout");
+            Ended(deadline.IsCancellationRequested ? "aborted at global deadline" : "aborted after close timeout");
         }
-        catch (WebSocketException)
+        catch (WebSocketException e)
         {
             metrics.SessionBroken();
-            RunMetrics.Count(metrics.CloseStatuses, "broken without close frame");
+            // A session that could not be resumed says why (SttResumeFailedException): worth keeping apart.
+            Ended(e.InnerException is SttResumeFailedException failed ? $"broken, not resumed ({failed.Reason})" : "broken without close frame");
         }
         catch (SttProtocolException e)
         {
             metrics.ProtocolError();
-            RunMetrics.Count(metrics.CloseStatuses, $"aborted on protocol violation: {e.Message}");
+            Ended($"aborted on protocol violation: {e.Message}");
             stt.Abort();
         }
         finally
@@ -179,5 +190,12 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
                 metrics.ClosedWithoutClosedMessage();
             }
         }
+    }
+
+    /// <summary>Written by the receive loop, read once it has completed.</summary>
+    private void Ended(string ending)
+    {
+        _ending = ending;
+        RunMetrics.Count(metrics.CloseStatuses, ending);
     }
 }

@@ -7,14 +7,22 @@ namespace OrleansStt.LoadTest;
 
 /// <summary>
 /// Follows one session's messages for what failover must preserve: which backend it is on, the gap
-/// each backend_switched notice leaves between results, its finals and their timeline. Called from the
-/// session's single receive loop, so it needs no locking; <see cref="Complete"/> adds it to the run.
+/// each backend_switched notice leaves between results, its finals and their timeline, and how it
+/// ended (<see cref="SessionOutcome"/>). Called from the session's single receive loop, so it needs no
+/// locking; <see cref="Complete"/> adds it to the run.
 /// </summary>
-internal sealed class SessionObserver(int index, ContinuityMetrics metrics)
+/// <param name="edge">The edge the session opens on.</param>
+internal sealed class SessionObserver(int index, string edge, ContinuityMetrics metrics)
 {
     private const string BackendSwitched = "backend_switched";
 
     private readonly List<ReceivedFinal> _finals = [];
+    private readonly List<string> _errors = [];
+    private TimeSpan? _silenceAfterRemoval;
+    private int _seqGaps;
+    private int _resumes;
+    private int _drainings;
+    private bool _closed;
 
     // When each switch not yet followed by a result began: the last result before its notice, or the notice.
     private readonly List<long> _openSwitches = [];
@@ -34,6 +42,12 @@ internal sealed class SessionObserver(int index, ContinuityMetrics metrics)
     public void OnResult(ResultMessage result)
     {
         var arrival = result.ArrivalTimestamp;
+        if (_lastResultArrival is { } previous && metrics.RemovedAt is { } removedAt && arrival >= removedAt)
+        {
+            var silence = Stopwatch.GetElapsedTime(previous, arrival);
+            _silenceAfterRemoval = _silenceAfterRemoval > silence ? _silenceAfterRemoval : silence;
+        }
+
         if (_openSwitches.Count > 0)
         {
             _openSwitches.ForEach(start => metrics.SwitchGap.Record(Stopwatch.GetElapsedTime(start, arrival)));
@@ -48,7 +62,7 @@ internal sealed class SessionObserver(int index, ContinuityMetrics metrics)
         if (result is TranscriptMessage { IsFinal: true } transcript)
         {
             var final = new ReceivedFinal(transcript.Text, transcript.StartMs, transcript.EndMs);
-            if (_lastFinal is { } previous && (final.StartMs < previous.EndMs || final.EndMs < previous.EndMs))
+            if (_lastFinal is { } before && (final.StartMs < before.EndMs || final.EndMs < before.EndMs))
             {
                 metrics.TimelineRegressed();
             }
@@ -58,8 +72,16 @@ internal sealed class SessionObserver(int index, ContinuityMetrics metrics)
         }
     }
 
+    public void OnSeqGap() => _seqGaps++;
+
+    public void OnError(ErrorMessage error) => _errors.Add($"{error.Code}: {error.Message}");
+
+    public void OnClosed() => _closed = true;
+
     public void OnNotice(NoticeMessage notice)
     {
+        _resumes += notice.Code == NoticeMessage.Resumed ? 1 : 0;
+        _drainings += notice.Code == NoticeMessage.Draining ? 1 : 0;
         if (notice.Code != BackendSwitched)
         {
             return;
@@ -72,10 +94,17 @@ internal sealed class SessionObserver(int index, ContinuityMetrics metrics)
         _currentBackend = BackendOf(notice);
     }
 
+    /// <summary>The session never opened.</summary>
+    public void ConnectFailed(string reason) =>
+        metrics.Outcomes.Enqueue(new SessionOutcome(index, null, edge, false, false, [], 0, null, 0, 0, 0, 0, null, reason));
+
     /// <param name="audio">The audio kind sent, or null to leave the finals unchecked.</param>
-    public void Complete(string? audio, long bytesSent)
+    /// <param name="ending">How the socket ended (a close status, or why there was none).</param>
+    public void Complete(string? audio, long bytesSent, string ending)
     {
         metrics.SessionEnded(_switches > 0, _openSwitches.Count, _startedOn, _currentBackend);
+        metrics.Outcomes.Enqueue(new SessionOutcome(index, _sessionId, edge, true, _closed, _errors, _seqGaps, _lastFinal?.EndMs,
+            bytesSent / Pcm.BytesPerMs(LoadTestOptions.SampleRate), _resumes, _drainings, _switches, _silenceAfterRemoval, ending));
         if (audio is null)
         {
             return;
