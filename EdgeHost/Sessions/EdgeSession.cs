@@ -35,7 +35,8 @@ public sealed partial class EdgeSession : IDisposable
     private string? _resumeToken;
     private long _audioFrames;
     private bool _closing;
-    private Task<bool>? _recovery;
+    private readonly SemaphoreSlim _rebuilding = new(1, 1);
+    private bool _rebuilt;
 
     // Written by the delivery thread, read by the socket reader and the audit.
     private long _delivered;
@@ -325,30 +326,44 @@ public sealed partial class EdgeSession : IDisposable
     private static bool IsSessionUnreachable(Exception ex) =>
         ex is SessionLostException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.Messaging.ConnectionFailedException;
 
-    /// <summary>Rebuilds the session, once for every caller that found it lost under <paramref name="lostLink"/>.</summary>
-    private Task<bool> RecoverAsync(long lostLink)
+    /// <summary>
+    /// Rebuilds the session after a call under <paramref name="lostLink"/> found it unreachable.
+    /// Rebuilds run one at a time: a rebuild that began after that call (the link has changed since)
+    /// took the call's audio in its copy, so its outcome answers this call too.
+    /// </summary>
+    private async Task<bool> RecoverAsync(long lostLink)
     {
-        lock (_copyLock)
+        await _rebuilding.WaitAsync();
+        try
         {
-            if (Link.Id != lostLink)
+            SessionRecovery recovery;
+            lock (_copyLock)
             {
-                return _recovery ?? Task.FromResult(true);
+                if (Link.Id != lostLink && _rebuilt)
+                {
+                    return true;
+                }
+
+                if (_request is null || _resumeToken is null)
+                {
+                    // Lost before its first message reached the client: there is nothing to go on from.
+                    return false;
+                }
+
+                var previous = Link;
+                Link = previous with { Id = _edge.NextLinkId() };
+                _router.Relink(previous.Id, this);
+                recovery = new SessionRecovery(
+                    _request, Link, _resumeToken, Volatile.Read(ref _delivered), Volatile.Read(ref _deliveredEndMs),
+                    Volatile.Read(ref _deliveredFinalEndMs), _audioFrames, _copy?.Start ?? 0, _copy?.ToArray() ?? [], _closing, previous.Id);
             }
 
-            if (_request is null || _resumeToken is null)
-            {
-                // Lost before its first message reached the client: there is nothing to go on from.
-                return Task.FromResult(false);
-            }
-
-            var previous = Link;
-            Link = previous with { Id = _edge.NextLinkId() };
-            _router.Relink(previous.Id, this);
-            var recovery = new SessionRecovery(
-                _request, Link, _resumeToken, Volatile.Read(ref _delivered), Volatile.Read(ref _deliveredEndMs),
-                Volatile.Read(ref _deliveredFinalEndMs), _audioFrames, _copy?.Start ?? 0, _copy?.ToArray() ?? [], _closing, previous.Id);
-            _recovery = RebuildAsync(recovery);
-            return _recovery;
+            _rebuilt = await RebuildAsync(recovery);
+            return _rebuilt;
+        }
+        finally
+        {
+            _rebuilding.Release();
         }
     }
 

@@ -126,6 +126,7 @@ public sealed partial class SessionGrain(
 
             Link(recovery.Edge);
             _output.ResendAfter(recovery.DeliveredSeq);
+            await CatchUpAsync(recovery);
             return true;
         }
 
@@ -146,6 +147,35 @@ public sealed partial class SessionGrain(
         LogRecovering(logger, SessionId, recovery.DeliveredSeq, recovery.Replay.Length);
         await MoveAsync(failure: null, "the silo that held this session went away");
         return _state != SessionState.Ended;
+    }
+
+    /// <summary>
+    /// A live session the edge took for lost may have missed what the edge sent meanwhile: the audio
+    /// past what it has (both count bytes from the session's first), and <c>close_stream</c>.
+    /// </summary>
+    private async Task CatchUpAsync(SessionRecovery recovery)
+    {
+        var missing = recovery.ReplayStartBytes + recovery.Replay.Length - _replay.End;
+        if (missing > 0 && missing <= recovery.Replay.Length && _state == SessionState.Streaming)
+        {
+            var audio = recovery.Replay.AsMemory(recovery.Replay.Length - (int)missing);
+            _replay.Append(audio.Span);
+            _audioFrames = recovery.AudioFrames;
+            if (!_moving && _gpu is { } gpu && !await gpu.TrySendAudioAsync(audio))
+            {
+                await MoveAsync(BackendFailure.Dropped, "it could not be written to");
+            }
+        }
+
+        if (recovery.Closing && _state == SessionState.Streaming)
+        {
+            _state = SessionState.Stopping;
+            StartStopTimeout();
+            if (!_moving)
+            {
+                await SendStopAsync();
+            }
+        }
     }
 
     public async Task SendAudio(AudioChunk chunk)
@@ -309,13 +339,22 @@ public sealed partial class SessionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (reason.ReasonCode is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.DirectoryFailure
-            && _state is SessionState.Streaming or SessionState.Stopping)
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _state is SessionState.Streaming or SessionState.Stopping)
         {
-            // Scale-in, or the silo holding this session's directory entry died: the session moves
-            // to a silo that stays and opens a new GPU stream there.
+            // Scale-in: the session moves to a silo that stays and opens a new GPU stream there.
             _migrating = true;
             this.MigrateOnIdle();
+            _watchdog?.Dispose();
+            await LetGoOfGpuAsync(cleanly: false, failure: null);
+            return;
+        }
+
+        if (reason.ReasonCode == DeactivationReasonCode.DirectoryFailure && _state is SessionState.Streaming or SessionState.Stopping)
+        {
+            // The silo that held this session's directory entry died: Orleans retires the activation
+            // while calls may already reach a new one. The session's edge rebuilds it from its own
+            // copy, exactly as for a session that died with its silo; saying anything here would
+            // only race that.
             _watchdog?.Dispose();
             await LetGoOfGpuAsync(cleanly: false, failure: null);
             return;

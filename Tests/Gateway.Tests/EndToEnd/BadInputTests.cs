@@ -82,15 +82,20 @@ public sealed class BadInputTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Client_vanishing_without_a_close_frame_releases_everything()
+    public async Task Client_vanishing_without_a_close_frame_keeps_the_session_for_its_grace_period_then_releases_everything()
     {
-        var session = await SttSession.ConnectAsync(Options);
+        var session = await SttSession.ConnectAsync(Options with { Resume = SttResumeOptions.Disabled });
         await Conversation.StreamAsync(session, Pcm.Tone(500, 400));
         Assert.Equal(1, await Eventually.Equal(1, () => fixture.Gateway.ActiveLeasesAsync(fixture.BackendIds)));
+        var vanished = DateTime.UtcNow;
 
         session.Abort();
         await session.DisposeAsync();
 
+        // The session waits for a resume with its GPU stream, then lets go of everything.
+        Assert.Equal(1, await fixture.Gateway.ActiveLeasesAsync(fixture.BackendIds));
+        Assert.Equal(1, await fixture.Gateway.SessionActivationsAsync());
+        Assert.True(DateTime.UtcNow - vanished < GatewayFixture.GracePeriod, "The checks above took longer than the grace period.");
         await fixture.AssertNothingLeakedAsync();
     }
 }

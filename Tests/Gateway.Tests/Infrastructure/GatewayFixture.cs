@@ -7,6 +7,8 @@ public sealed class GatewayFixture : IAsyncLifetime
 {
     public const int CapacityPerServer = 64;
 
+    public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(3);
+
     public List<SimulatorServer> Servers { get; } = [];
 
     public GatewayHost Gateway { get; private set; } = null!;
@@ -18,6 +20,8 @@ public sealed class GatewayFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["Stt:Edge:MaxAudioFrameBytes"] = "16384",
+            // Long enough for a test to resume, short enough that a vanished client's session is gone before the next test.
+            ["Stt:Session:GracePeriod"] = GracePeriod.ToString(),
         };
         for (var i = 0; i < 2; i++)
         {

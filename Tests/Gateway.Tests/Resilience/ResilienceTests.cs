@@ -14,27 +14,35 @@ namespace OrleansStt.Gateway.Tests.Resilience;
 public sealed class ResilienceTests(ITestOutputHelper output)
 {
     private const int Sessions = 30;
-    private const int Frames = 400;
+    private const int Frames = 500;
     // Counted from the moment every session is open and streaming.
     private static readonly TimeSpan RemoveAfter = TimeSpan.FromSeconds(3);
 
     [Fact]
     public Task Sessions_survive_an_edge_killed_without_warning() =>
-        RunAsync(topology => { topology.Edges[0].Kill(); return Task.CompletedTask; });
+        RunAsync(topology => { topology.Edges[0].Kill(); return Task.CompletedTask; }, EveryClientOfEdge0Resumed);
 
     [Fact]
     public Task Sessions_survive_an_edge_stopped_for_a_rolling_update() =>
-        RunAsync(topology => topology.Edges[0].TerminateAsync(TimeSpan.FromSeconds(30)));
+        RunAsync(topology => topology.Edges[0].TerminateAsync(TimeSpan.FromSeconds(30)), EveryClientOfEdge0Resumed);
 
     [Fact]
     public Task Sessions_survive_a_silo_killed_without_warning() =>
-        RunAsync(topology => { topology.Silos[0].Kill(); return Task.CompletedTask; });
+        RunAsync(topology => { topology.Silos[0].Kill(); return Task.CompletedTask; }, SomeSessionsMoved);
 
     [Fact]
     public Task Sessions_survive_a_silo_stopped_for_scale_in() =>
-        RunAsync(topology => topology.Silos[0].TerminateAsync(TimeSpan.FromSeconds(60)));
+        RunAsync(topology => topology.Silos[0].TerminateAsync(TimeSpan.FromSeconds(60)), SomeSessionsMoved);
 
-    private async Task RunAsync(Func<SplitTopology, Task> remove)
+    /// <summary>The removal hit the sessions: each client of the removed edge resumed on the other.</summary>
+    private static void EveryClientOfEdge0Resumed(IReadOnlyList<StreamingClient> clients) =>
+        Assert.All(clients.Where((_, i) => i % 2 == 0), c => Assert.True(c.Resumes >= 1, "A client of the removed edge never resumed."));
+
+    /// <summary>The removal hit the sessions: those the removed silo held went on elsewhere on a new GPU stream.</summary>
+    private static void SomeSessionsMoved(IReadOnlyList<StreamingClient> clients) =>
+        Assert.Contains(clients, c => c.Messages.OfType<NoticeMessage>().Any(n => n.Code == "backend_switched"));
+
+    private async Task RunAsync(Func<SplitTopology, Task> remove, Action<IReadOnlyList<StreamingClient>> assertHit)
     {
         await using var topology = await SplitTopology.StartAsync();
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -60,6 +68,7 @@ public sealed class ResilienceTests(ITestOutputHelper output)
         Assert.True(problems.Count == 0,
             $"{problems.Count} of {Sessions} sessions did not end normally:\n{string.Join("\n", problems.Select(p => $"#{p.i}: {p.problem}"))}\n{topology.Logs}");
 
+        assertHit(results);
         await topology.AssertNothingLeakedAsync();
     }
 }

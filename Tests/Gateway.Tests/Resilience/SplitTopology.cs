@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using OrleansStt.Client;
 using OrleansStt.Gateway.Tests.Cluster;
 using OrleansStt.Gateway.Tests.Infrastructure;
 using OrleansStt.Grains.Hosting;
@@ -90,7 +91,23 @@ public sealed class SplitTopology : IAsyncDisposable
 
         topology.Edges.AddRange(Enumerable.Range(0, 2).Select(_ => NodeProcess.StartEdge(settings)));
         await Task.WhenAll(topology.Edges.Select(e => e.WaitHealthyAsync(TimeSpan.FromSeconds(60))));
+        await Task.WhenAll(topology.Edges.Select(WarmUpAsync));
         return topology;
+    }
+
+    /// <summary>
+    /// One short session through <paramref name="edge"/>, so that a scenario starts on a cluster whose
+    /// first activations, stream queues and GPU sockets are in place, as a running deployment's are.
+    /// </summary>
+    private static async Task WarmUpAsync(NodeProcess edge)
+    {
+        await using var session = await SttSession.ConnectAsync(new SttConnectOptions(edge.ListenUri) { Resume = SttResumeOptions.Disabled });
+        await session.SendAudioAsync(new byte[640]);
+        await session.SendCloseStreamAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var _ in session.ReadAllAsync(deadline.Token))
+        {
+        }
     }
 
     /// <summary>Session grains alive anywhere in the cluster (each holds a log and possibly a replay buffer).</summary>

@@ -55,6 +55,9 @@ public sealed class StreamingClient
         var started = Stopwatch.GetTimestamp();
         await using var session = await SttSession.ConnectAsync(new SttConnectOptions(edge) { OtherEdges = [otherEdge] }, cancellationToken);
         var reading = ReadAsync(session, started, cancellationToken);
+
+        // Audio starts once the session is open, so that every session streams its whole length after that.
+        await Opened.WaitAsync(cancellationToken);
         var audio = new byte[FrameBytes];
         using (var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(FrameMs)))
         {
