@@ -11,7 +11,8 @@ namespace OrleansStt.Grains.Interfaces.Sessions;
 public interface ISessionGrain : IGrainWithStringKey
 {
     // Open, Resume and Recover lease and dial GPU servers, which may take a while on a cold or busy
-    // cluster; every other call gets the edge's short timeout, after which the edge rebuilds the session.
+    // cluster; every other call gets the cluster's short Orleans:CallTimeout, after which the edge
+    // rebuilds the session.
 
     /// <summary>Leases a GPU server and starts its stream; publishes <c>session</c> or a fatal <c>error</c>.</summary>
     [ResponseTimeout("00:00:30")]
@@ -26,7 +27,8 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<ResumeAccepted?> Resume(string resumeToken, long lastSeq, EdgeLink edge);
 
     /// <summary>Rebuilds a session whose activation was lost with its silo; true when this activation now holds it.</summary>
-    [ResponseTimeout("00:00:30")]
+    // Shorter than Open's: an attempt that went the way of a silo not yet declared dead is retried.
+    [ResponseTimeout("00:00:10")]
     Task<bool> Recover(SessionRecovery recovery);
 
     /// <summary>One client binary frame. Awaited per frame, which is the edge's backpressure.</summary>

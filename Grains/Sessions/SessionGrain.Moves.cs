@@ -1,0 +1,224 @@
+using Microsoft.Extensions.Logging;
+using OrleansStt.Grains.Backends.Messages;
+using OrleansStt.Grains.Interfaces.Backends;
+using OrleansStt.Grains.Interfaces.Protocol;
+
+namespace OrleansStt.Grains.Sessions;
+
+// The GPU stream side of a session: reading its results, and moving it to another GPU server
+// (a server failed, or the session changed silos) by replaying the audio since the last final.
+public sealed partial class SessionGrain
+{
+    private async Task PumpResultsAsync(GpuStream stream)
+    {
+        try
+        {
+            await ReadResultsAsync(stream);
+        }
+        catch (Exception ex)
+        {
+            // A grain call failed mid-move (e.g. a pool's silo died); the client must not hang.
+            LogSessionFailed(logger, ex, SessionId);
+            await EndAsync(new ErrorMessage(ErrorCodes.Internal, "The gateway failed to serve this session."));
+        }
+    }
+
+    private async Task ReadResultsAsync(GpuStream stream)
+    {
+        await foreach (var result in stream.Results.ReadAllAsync())
+        {
+            if (stream != _gpu || _state == SessionState.Ended)
+            {
+                return;
+            }
+
+            _stopSentAt = null;
+            switch (result)
+            {
+                case StreamStopped when _state == SessionState.Stopping:
+                    await FinishAsync();
+                    return;
+                case ServerError error:
+                    await MoveAsync(BackendFailure.StreamError, $"it reported: {error.Message}");
+                    return;
+                default:
+                    PublishResult(result);
+                    break;
+            }
+        }
+
+        if (stream == _gpu && _state is SessionState.Streaming or SessionState.Stopping)
+        {
+            await MoveAsync(BackendFailure.Dropped, "its connection dropped");
+        }
+    }
+
+    private void PublishResult(BackendMessage result)
+    {
+        if (_timeline.ToClient(result) is not { } message)
+        {
+            return;
+        }
+
+        if (message is TranscriptMessage { IsFinal: true } final)
+        {
+            // Audio a final accounts for is never replayed.
+            _replay.ForgetBefore(final.EndMs);
+        }
+
+        _output.Publish(message);
+    }
+
+    /// <summary>
+    /// Moves the stream to another GPU server without the client noticing more than a notice: the
+    /// audio since the last final is replayed there and its results are shifted onto this session's
+    /// timeline. <paramref name="failure"/> is what the current server did wrong, if anything (a
+    /// session that changed silos moves without blaming its server).
+    /// </summary>
+    private async Task MoveAsync(BackendFailure? failure, string why)
+    {
+        if (_moving || _state is SessionState.Ended or SessionState.New)
+        {
+            return;
+        }
+
+        _moving = true;
+        try
+        {
+            while (await MoveOnceAsync(failure, why) is { } replayFailure)
+            {
+                (failure, why) = (BackendFailure.Dropped, replayFailure);
+            }
+        }
+        finally
+        {
+            _moving = false;
+        }
+    }
+
+    /// <summary>One move; returns why the new server failed during the replay, if it did, so the caller moves again.</summary>
+    private async Task<string?> MoveOnceAsync(BackendFailure? failure, string why)
+    {
+        var left = _gpu?.BackendId;
+        if (left is not null)
+        {
+            LogMoving(logger, SessionId, left, failure, why);
+            await LetGoOfGpuAsync(cleanly: false, failure);
+            if (failure is not null)
+            {
+                _failedBackends.Add(left);
+            }
+        }
+
+        if (_state == SessionState.Ended)
+        {
+            return null;
+        }
+
+        var cause = left is null ? why : $"GPU server {left} failed ({why})";
+        if (failure is not null && ++_switches > Settings.MaxBackendSwitches)
+        {
+            await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"{cause} and this session already moved {Settings.MaxBackendSwitches} times."));
+            return null;
+        }
+
+        var (stream, refusal) = await gpuStreams.OpenAsync(SessionId, BackendStartOf(_request), _failedBackends, failover: true, () => _state == SessionState.Ended);
+        if (_state == SessionState.Ended)
+        {
+            return null;
+        }
+
+        if (stream is null)
+        {
+            await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"{cause} and no other could take over: {refusal?.Message}"));
+            return null;
+        }
+
+        _gpu = stream;
+        _timeline.StartStreamAt(_replay.StartMs);
+        _output.Publish(new NoticeMessage(NoticeCodes.BackendSwitched, $"{cause}; the session continues on {stream.BackendId}.") { Backend = stream.BackendId });
+        _ = PumpResultsAsync(stream);
+        return await ReplayAsync(stream);
+    }
+
+    /// <summary>
+    /// Sends the kept audio, and whatever arrives meanwhile, then any command that waited;
+    /// returns why the new server failed, if it did.
+    /// </summary>
+    private async Task<string?> ReplayAsync(GpuStream stream)
+    {
+        var position = _replay.Start;
+        while (_replay.TryGetChunk(position, out var audio, out var audioStart))
+        {
+            if (!await stream.TrySendAudioAsync(audio))
+            {
+                return _state == SessionState.Ended ? null : "it failed while the audio was replayed to it";
+            }
+
+            if (stream != _gpu || _state == SessionState.Ended)
+            {
+                return null;
+            }
+
+            position = audioStart + audio.Length;
+        }
+
+        if (_finalizePending)
+        {
+            _finalizePending = false;
+            if (!await stream.TrySendFinalizeAsync())
+            {
+                return _state == SessionState.Ended ? null : "it failed when asked to finalize";
+            }
+        }
+
+        if (_state == SessionState.Stopping)
+        {
+            MarkStopSent();
+            if (!await stream.TrySendStopAsync())
+            {
+                return _state == SessionState.Ended ? null : "it failed when asked to stop";
+            }
+        }
+
+        return null;
+    }
+
+    private async Task SendStopAsync()
+    {
+        MarkStopSent();
+        if (_gpu is { } gpu && !await gpu.TrySendStopAsync())
+        {
+            await MoveAsync(BackendFailure.Dropped, "it could not be written to");
+        }
+    }
+
+    private void MarkStopSent()
+    {
+        _stopSentAt = time.GetTimestamp();
+        ArmWatchdog();
+    }
+
+    /// <summary>The GPU server answered <c>stopped</c>: every result is out, and its socket can serve the next session.</summary>
+    private async Task FinishAsync()
+    {
+        await LetGoOfGpuAsync(cleanly: true, failure: null);
+        await EndAsync(new ClosedMessage(CloseReasons.ClientClosed));
+    }
+
+    private async Task LetGoOfGpuAsync(bool cleanly, BackendFailure? failure)
+    {
+        if (_gpu is { } gpu)
+        {
+            // Cleared first, so the result loop of this stream stops at its next message.
+            _gpu = null;
+            await gpuStreams.LetGoAsync(SessionId, gpu, cleanly, failure);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Session {SessionId} failed")]
+    private static partial void LogSessionFailed(ILogger logger, Exception exception, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} leaves GPU server {BackendId} ({Failure}: {Why})")]
+    private static partial void LogMoving(ILogger logger, string sessionId, string backendId, BackendFailure? failure, string why);
+}

@@ -1,0 +1,170 @@
+using Microsoft.Extensions.Logging;
+using OrleansStt.Grains.Interfaces.Backends;
+using OrleansStt.Grains.Interfaces.Protocol;
+using OrleansStt.Grains.Interfaces.Sessions;
+
+namespace OrleansStt.Grains.Sessions;
+
+// A session that outlives its silo: carried to another silo on shutdown (live migration), or
+// rebuilt by its edge after a crash.
+public sealed partial class SessionGrain
+{
+    public async Task<bool> Recover(SessionRecovery recovery)
+    {
+        if (_state != SessionState.New)
+        {
+            // The edge only thought this session lost (a slow call): nothing to rebuild, and the
+            // edge's socket stays linked under its new number.
+            if (_state == SessionState.Ended || !(_output.IsLinkedTo(recovery.PreviousLink) || _output.IsLinkedTo(recovery.Edge.Id))
+                || !_output.Log.HoldsAfter(recovery.DeliveredSeq))
+            {
+                return false;
+            }
+
+            Link(recovery.Edge);
+            _output.ResendAfter(recovery.DeliveredSeq);
+            await CatchUpAsync(recovery);
+            return true;
+        }
+
+        Initialize(recovery.Request, recovery.ResumeToken);
+        _output.Log.Restore(recovery.DeliveredSeq, []);
+        _output.LinkTo(recovery.Edge);
+        _timeline.Restore(recovery.DeliveredEndMs, recovery.DeliveredFinalEndMs);
+        _replay.StartAt(recovery.ReplayStartBytes);
+        _replay.Append(recovery.Replay);
+        _audioFrames = recovery.AudioFrames;
+        _state = recovery.Closing ? SessionState.Stopping : SessionState.Streaming;
+        StartWatchdog();
+        if (recovery.Closing)
+        {
+            StartStopTimeout();
+        }
+
+        LogRecovering(logger, SessionId, recovery.DeliveredSeq, recovery.Replay.Length);
+        await MoveAsync(failure: null, "the silo that held this session went away");
+        return _state != SessionState.Ended;
+    }
+
+    /// <summary>
+    /// A live session the edge took for lost may have missed what the edge sent meanwhile: the audio
+    /// past what it has (both count bytes from the session's first), and <c>close_stream</c>.
+    /// </summary>
+    private async Task CatchUpAsync(SessionRecovery recovery)
+    {
+        var missing = recovery.ReplayStartBytes + recovery.Replay.Length - _replay.End;
+        if (missing > 0 && missing <= recovery.Replay.Length && _state == SessionState.Streaming)
+        {
+            var audio = recovery.Replay.AsMemory(recovery.Replay.Length - (int)missing);
+            _replay.Append(audio.Span);
+            _audioFrames = recovery.AudioFrames;
+            if (!_moving && _gpu is { } gpu && !await gpu.TrySendAudioAsync(audio))
+            {
+                await MoveAsync(BackendFailure.Dropped, "it could not be written to");
+            }
+        }
+
+        if (recovery.Closing && _state == SessionState.Streaming)
+        {
+            _state = SessionState.Stopping;
+            StartStopTimeout();
+            if (!_moving)
+            {
+                await SendStopAsync();
+            }
+        }
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (_arrived is { } snapshot)
+        {
+            _arrived = null;
+            Arrive(snapshot);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _state is SessionState.Streaming or SessionState.Stopping)
+        {
+            // Scale-in: the session moves to a silo that stays and opens a new GPU stream there.
+            _migrating = true;
+            this.MigrateOnIdle();
+            _watchdog?.Dispose();
+            await LetGoOfGpuAsync(cleanly: false, failure: null);
+            return;
+        }
+
+        if (reason.ReasonCode == DeactivationReasonCode.DirectoryFailure && _state is SessionState.Streaming or SessionState.Stopping)
+        {
+            // The silo that held this session's directory entry died: Orleans retires the activation
+            // while calls may already reach a new one. The session's edge rebuilds it from its own
+            // copy, exactly as for a session that died with its silo; saying anything here would
+            // only race that.
+            _watchdog?.Dispose();
+            await LetGoOfGpuAsync(cleanly: false, failure: null);
+            return;
+        }
+
+        // Normally already ended; this covers other deactivations Orleans starts on its own: the
+        // client is told rather than left waiting.
+        await EndAsync(_state is SessionState.Streaming or SessionState.Stopping
+            ? new ErrorMessage(ErrorCodes.Internal, $"The gateway lost this session ({reason.Description}).")
+            : null);
+    }
+
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext migrationContext)
+    {
+        if (_migrating)
+        {
+            migrationContext.TryAddValue(SnapshotKey, new SessionSnapshot(
+                _request, _output.Link, _resumeToken, _output.Log.LastSeq, _output.Log.After(0).ToList(), _timeline.LastEndMs, _timeline.LastFinalEndMs,
+                _audioFrames, _replay.Start, _replay.ToArray(), _state == SessionState.Stopping, _finalizePending, _switches));
+            _replay.Clear();
+        }
+    }
+
+    void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext migrationContext)
+    {
+        if (migrationContext.TryGetValue(SnapshotKey, out SessionSnapshot? snapshot))
+        {
+            _arrived = snapshot;
+        }
+    }
+
+    /// <summary>This activation received a session from a silo that shut down: reopen its GPU stream and replay.</summary>
+    private void Arrive(SessionSnapshot snapshot)
+    {
+        Initialize(snapshot.Request, snapshot.ResumeToken);
+        _output.Log.Restore(snapshot.LastSeq, snapshot.Log);
+        if (snapshot.Link is { } link)
+        {
+            _output.LinkTo(link);
+        }
+        else
+        {
+            _unlinkedAt = time.GetTimestamp();
+        }
+
+        _timeline.Restore(snapshot.CoveredMs, snapshot.FinalEndMs);
+        _replay.StartAt(snapshot.ReplayStartBytes);
+        _replay.Append(snapshot.Replay);
+        _audioFrames = snapshot.AudioFrames;
+        _finalizePending = snapshot.FinalizePending;
+        _switches = snapshot.Switches;
+        _state = snapshot.Closing ? SessionState.Stopping : SessionState.Streaming;
+        StartWatchdog();
+        if (snapshot.Closing)
+        {
+            StartStopTimeout();
+        }
+
+        _ = MoveAsync(failure: null, "its silo shut down");
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} is rebuilt from its edge after seq {DeliveredSeq}, replaying {ReplayBytes} audio bytes")]
+    private static partial void LogRecovering(ILogger logger, string sessionId, long deliveredSeq, int replayBytes);
+}
