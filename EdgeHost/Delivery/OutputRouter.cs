@@ -17,17 +17,11 @@ public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity ed
     private readonly ConcurrentDictionary<long, EdgeSession> _sessions = new();
     private readonly List<StreamSubscriptionHandle<OutputBatch>> _subscriptions = [];
 
-    /// <summary>Every session with a socket on this edge.</summary>
-    public ICollection<EdgeSession> Sessions => _sessions.Values;
+    /// <summary>Every session with a socket on this edge, once each (a rebuilt one may be routed under two links for a while).</summary>
+    public IReadOnlyCollection<EdgeSession> Sessions => _sessions.Values.Distinct().ToList();
 
+    /// <summary>Routes output addressed to the session's current link to it (a rebuilt session registers its new link too).</summary>
     public void Register(EdgeSession session) => _sessions[session.Link.Id] = session;
-
-    /// <summary>The session took a new link (it was rebuilt): output still addressed to the old one is dropped.</summary>
-    public void Relink(long previousLink, EdgeSession session)
-    {
-        _sessions[session.Link.Id] = session;
-        _sessions.TryRemove(previousLink, out _);
-    }
 
     public void Unregister(long link) => _sessions.TryRemove(link, out _);
 

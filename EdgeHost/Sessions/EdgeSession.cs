@@ -38,6 +38,12 @@ public sealed partial class EdgeSession : IDisposable
     private readonly SemaphoreSlim _rebuilding = new(1, 1);
     private bool _rebuilt;
 
+    // The link before the last rebuild, still routed here: its output is taken too once the session
+    // turned out alive (same activation, same seq), and dropped while that is unknown or when the
+    // session was rebuilt (output of the lost activation).
+    private long _previousLink = -1;
+    private volatile bool _previousAccepted;
+
     // Written by the delivery thread, read by the socket reader and the audit.
     private long _delivered;
     private long _deliveredEndMs;
@@ -46,6 +52,15 @@ public sealed partial class EdgeSession : IDisposable
     private long _lastPolledAt;
     private long _lastResendAt;
     private int _polling;
+
+    // What the previous poll saw: messages owed then and still not here, with nothing delivered
+    // in between, are lost; owed messages that are merely late (a busy gateway) are left alone,
+    // since asking for them again would only add to the load that delays them.
+    private long _publishedAtLastPoll;
+    private long _deliveredAtLastPoll = -1;
+
+    // Set once the session's last message was taken or the socket is done: nothing to ask for or rebuild.
+    private volatile bool _finished;
 
     public EdgeSession(
         string sessionId,
@@ -161,13 +176,14 @@ public sealed partial class EdgeSession : IDisposable
     /// <summary>Called by the router, in the order the session's delivery stream brings them.</summary>
     public void Deliver(SessionOutput output)
     {
-        if (output.Link != Link.Id)
+        if (output.Link != Link.Id && !(_previousAccepted && output.Link == Volatile.Read(ref _previousLink)))
         {
             return;
         }
 
         if (output.Message is not { } message)
         {
+            _finished = true;
             Enqueue(output);
             return;
         }
@@ -186,6 +202,7 @@ public sealed partial class EdgeSession : IDisposable
 
         Volatile.Write(ref _delivered, message.Seq);
         Volatile.Write(ref _lastProgressAt, _time.GetTimestamp());
+        _finished |= output.CloseStatus is not null;
         switch (message)
         {
             case SessionMessage session:
@@ -214,7 +231,8 @@ public sealed partial class EdgeSession : IDisposable
     public void Audit()
     {
         var now = _time.GetTimestamp();
-        if (_time.GetElapsedTime(Volatile.Read(ref _lastProgressAt), now) < _options.ResendAfter
+        if (_finished
+            || _time.GetElapsedTime(Volatile.Read(ref _lastProgressAt), now) < _options.ResendAfter
             || _time.GetElapsedTime(Volatile.Read(ref _lastPolledAt), now) < _options.ResendAfter
             || Interlocked.Exchange(ref _polling, 1) == 1)
         {
@@ -231,10 +249,12 @@ public sealed partial class EdgeSession : IDisposable
         {
             var published = await PublishedSeqAsync();
             var delivered = Volatile.Read(ref _delivered);
-            if (published > delivered)
+            if (_publishedAtLastPoll > delivered && delivered == _deliveredAtLastPoll)
             {
                 AskAgain(delivered, $"{published - delivered} published messages never arrived");
             }
+
+            (_publishedAtLastPoll, _deliveredAtLastPoll) = (published, delivered);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -344,21 +364,44 @@ public sealed partial class EdgeSession : IDisposable
                     return true;
                 }
 
+                if (_finished || !_edge.SessionsLiveElsewhere)
+                {
+                    // An ended session is not brought back; and in the single-process gateway a
+                    // session cannot outlive its silo without its edge, so "lost" there means ended.
+                    return false;
+                }
+
                 if (_request is null || _resumeToken is null)
                 {
                     // Lost before its first message reached the client: there is nothing to go on from.
                     return false;
                 }
 
-                var previous = Link;
-                Link = previous with { Id = _edge.NextLinkId() };
-                _router.Relink(previous.Id, this);
+                if (_previousLink >= 0)
+                {
+                    _router.Unregister(_previousLink);
+                }
+
+                _previousAccepted = false;
+                Volatile.Write(ref _previousLink, Link.Id);
+                Link = Link with { Id = _edge.NextLinkId() };
+                _router.Register(this);
                 recovery = new SessionRecovery(
                     _request, Link, _resumeToken, Volatile.Read(ref _delivered), Volatile.Read(ref _deliveredEndMs),
-                    Volatile.Read(ref _deliveredFinalEndMs), _audioFrames, _copy?.Start ?? 0, _copy?.ToArray() ?? [], _closing, previous.Id);
+                    Volatile.Read(ref _deliveredFinalEndMs), _audioFrames, _copy?.Start ?? 0, _copy?.ToArray() ?? [], _closing, _previousLink);
             }
 
-            _rebuilt = await RebuildAsync(recovery);
+            var outcome = await RebuildAsync(recovery);
+            if (outcome == RecoveryOutcome.Alive)
+            {
+                _previousAccepted = true;
+            }
+            else
+            {
+                _router.Unregister(_previousLink);
+            }
+
+            _rebuilt = outcome != RecoveryOutcome.Gone;
             return _rebuilt;
         }
         finally
@@ -367,7 +410,7 @@ public sealed partial class EdgeSession : IDisposable
         }
     }
 
-    private async Task<bool> RebuildAsync(SessionRecovery recovery)
+    private async Task<RecoveryOutcome> RebuildAsync(SessionRecovery recovery)
     {
         var started = _time.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(100);
@@ -375,13 +418,9 @@ public sealed partial class EdgeSession : IDisposable
         {
             try
             {
-                if (await Grain.Recover(recovery))
-                {
-                    LogRecovered(_logger, SessionId, _time.GetElapsedTime(started).TotalMilliseconds);
-                    return true;
-                }
-
-                return false;
+                var outcome = await Grain.Recover(recovery);
+                LogRecovered(_logger, SessionId, outcome, _time.GetElapsedTime(started).TotalMilliseconds);
+                return outcome;
             }
             catch (Exception ex) when (IsSessionUnreachable(ex) && _time.GetElapsedTime(started) < _options.RecoveryTimeout)
             {
@@ -394,9 +433,11 @@ public sealed partial class EdgeSession : IDisposable
 
     public void Dispose()
     {
+        _finished = true;
         lock (_copyLock)
         {
             _router.Unregister(Link.Id);
+            _router.Unregister(_previousLink);
             _copy?.Clear();
         }
     }
@@ -407,8 +448,8 @@ public sealed partial class EdgeSession : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} is unreachable ({Error}: {Message}); rebuilding it")]
     private static partial void LogSessionUnreachable(ILogger logger, string sessionId, string error, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} rebuilt after {Milliseconds:0} ms")]
-    private static partial void LogRecovered(ILogger logger, string sessionId, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} recovery: {Outcome} after {Milliseconds:0} ms")]
+    private static partial void LogRecovered(ILogger logger, string sessionId, RecoveryOutcome outcome, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Asking session {SessionId} what it published failed")]
     private static partial void LogPollFailed(ILogger logger, Exception exception, string sessionId);

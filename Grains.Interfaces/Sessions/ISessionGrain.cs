@@ -26,10 +26,10 @@ public interface ISessionGrain : IGrainWithStringKey
     [ResponseTimeout("00:00:30")]
     Task<ResumeAccepted?> Resume(string resumeToken, long lastSeq, EdgeLink edge);
 
-    /// <summary>Rebuilds a session whose activation was lost with its silo; true when this activation now holds it.</summary>
+    /// <summary>Rebuilds a session whose activation was lost with its silo, or re-links a live one the edge took for lost.</summary>
     // Shorter than Open's: an attempt that went the way of a silo not yet declared dead is retried.
     [ResponseTimeout("00:00:10")]
-    Task<bool> Recover(SessionRecovery recovery);
+    Task<RecoveryOutcome> Recover(SessionRecovery recovery);
 
     /// <summary>One client binary frame. Awaited per frame, which is the edge's backpressure.</summary>
     Task SendAudio(AudioChunk chunk);

@@ -24,11 +24,15 @@ public static class SiloBuilderExtensions
         // Failure detection (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, …) decides how
         // soon a dead silo's sessions are found out; Orleans' defaults favour caution over speed.
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusterSettings.Section}:Membership"));
-        silo.Configure<SiloMessagingOptions>(o =>
+        if (cluster.UsesRedis)
         {
-            o.ClientDropTimeout = cluster.ClientDropTimeout;
-            o.ResponseTimeout = cluster.CallTimeout;
-        });
+            // Only a cluster has other processes to lose; in one process a slow call is just load.
+            silo.Configure<SiloMessagingOptions>(o =>
+            {
+                o.ClientDropTimeout = cluster.ClientDropTimeout;
+                o.ResponseTimeout = cluster.CallTimeout;
+            });
+        }
 
         // Orleans sizes its grain-location cache for a million grains up front (~18 MB), and the
         // metrics the Dashboard reads walk all of it every second; a gateway cluster calls far fewer.

@@ -32,6 +32,9 @@ internal sealed class ClientOutput(string sessionId, EdgeOutbox outbox, SessionL
         Link = link;
     }
 
+    /// <summary>The same socket goes on under a new link number (its edge took this session for lost): nothing is closed.</summary>
+    public void Relink(EdgeLink link) => Link = link;
+
     public void Unlink() => Link = null;
 
     /// <summary>Sends every logged message after <paramref name="seq"/> again, in order.</summary>

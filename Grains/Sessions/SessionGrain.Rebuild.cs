@@ -9,22 +9,21 @@ namespace OrleansStt.Grains.Sessions;
 // rebuilt by its edge after a crash.
 public sealed partial class SessionGrain
 {
-    public async Task<bool> Recover(SessionRecovery recovery)
+    public async Task<RecoveryOutcome> Recover(SessionRecovery recovery)
     {
         if (_state != SessionState.New)
         {
-            // The edge only thought this session lost (a slow call): nothing to rebuild, and the
-            // edge's socket stays linked under its new number.
-            if (_state == SessionState.Ended || !(_output.IsLinkedTo(recovery.PreviousLink) || _output.IsLinkedTo(recovery.Edge.Id))
-                || !_output.Log.HoldsAfter(recovery.DeliveredSeq))
+            // The edge only thought this session lost (a slow call): nothing to rebuild. The same
+            // socket goes on under its new number, so it is no resume: nothing is closed with 4000,
+            // and nothing is sent again (the edge asks for any gap as always).
+            if (_state == SessionState.Ended || !(_output.IsLinkedTo(recovery.PreviousLink) || _output.IsLinkedTo(recovery.Edge.Id)))
             {
-                return false;
+                return RecoveryOutcome.Gone;
             }
 
-            Link(recovery.Edge);
-            _output.ResendAfter(recovery.DeliveredSeq);
+            _output.Relink(recovery.Edge);
             await CatchUpAsync(recovery);
-            return true;
+            return RecoveryOutcome.Alive;
         }
 
         Initialize(recovery.Request, recovery.ResumeToken);
@@ -43,7 +42,7 @@ public sealed partial class SessionGrain
 
         LogRecovering(logger, SessionId, recovery.DeliveredSeq, recovery.Replay.Length);
         await MoveAsync(failure: null, "the silo that held this session went away");
-        return _state != SessionState.Ended;
+        return _state == SessionState.Ended ? RecoveryOutcome.Gone : RecoveryOutcome.Rebuilt;
     }
 
     /// <summary>
