@@ -7,7 +7,9 @@ namespace OrleansStt.EdgeHost.Delivery;
 /// </summary>
 public sealed record EdgeIdentity(string Id, bool SessionsLiveElsewhere)
 {
-    private long _lastLink;
+    // Random start: link numbers are compared across edges (a resumed session's link against its
+    // old edge's), so two edges must not count from the same place.
+    private long _lastLink = Random.Shared.NextInt64(long.MaxValue / 2);
 
     public static EdgeIdentity CreateUnique(bool sessionsLiveElsewhere) => new($"{Environment.MachineName}-{Guid.NewGuid():N}", sessionsLiveElsewhere);
 

@@ -25,36 +25,40 @@ public sealed partial class EdgeDrain(OutputRouter router, IOptions<EdgeOptions>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         _draining = true;
-        var sessions = router.Sessions.ToList();
+        var sessions = router.Sessions;
         LogDraining(logger, sessions.Count, options.Value.DrainTimeout);
-        var started = time.GetTimestamp();
-        await Parallel.ForEachAsync(sessions, cancellationToken, async (session, _) =>
-        {
-            try
-            {
-                await session.AnnounceDrainingAsync();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Its socket closes at the drain deadline all the same, and the client resumes then.
-                LogAnnounceFailed(logger, ex, session.SessionId);
-            }
-        });
-
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.DrainTimeout);
         try
         {
-            while (router.Sessions.Count > 0 && time.GetElapsedTime(started) < options.Value.DrainTimeout)
+            // Wide: each announcement is one grain call, and one that must rebuild its session may take seconds.
+            await Parallel.ForEachAsync(sessions, new ParallelOptions { MaxDegreeOfParallelism = 256, CancellationToken = deadline.Token }, async (session, _) =>
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
+                try
+                {
+                    await session.AnnounceDrainingAsync();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Its socket closes at the drain deadline all the same, and the client resumes then.
+                    LogAnnounceFailed(logger, ex, session.SessionId);
+                }
+            });
+
+            while (router.Sessions.Count > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), time, deadline.Token);
             }
         }
         catch (OperationCanceledException)
         {
-            // The host's shutdown timeout ran out first.
+            // The drain deadline, or the host's shutdown timeout, came first.
         }
-
-        LogDrained(logger, router.Sessions.Count);
-        await _drained.CancelAsync();
+        finally
+        {
+            LogDrained(logger, router.Sessions.Count);
+            await _drained.CancelAsync();
+        }
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

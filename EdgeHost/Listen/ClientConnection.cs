@@ -23,6 +23,7 @@ public sealed partial class ClientConnection
     private readonly CancellationTokenSource _writerStop = new();
     private readonly CancellationTokenSource _readerStop = new();
     private WebSocket? _socket;
+    private long _lastWrittenSeq;
 
     // Set once the writer has sent the session's last message (or the 4000 of a resume elsewhere) and a close frame.
     private volatile bool _closedByGateway;
@@ -82,8 +83,8 @@ public sealed partial class ClientConnection
                 await DetachAsync(session);
                 await _writerStop.CancelAsync();
                 break;
-            case Ending.GatewayCloses:
-                // The session's last message is on its way; the writer closes the socket after it.
+            case Ending.GatewayCloses or Ending.GatewayFailed:
+                // The session's last message may be on its way; the writer closes the socket after it.
                 _writerStop.CancelAfter(_options.CloseTimeout);
                 break;
         }
@@ -92,7 +93,7 @@ public sealed partial class ClientConnection
         if (ending == Ending.GatewayFailed && !_closedByGateway)
         {
             // The session could not be reached or rebuilt: the edge says so itself.
-            await WriteInternalErrorAsync(socket, session.Delivered + 1);
+            await WriteInternalErrorAsync(socket, _lastWrittenSeq + 1);
         }
 
         if (ending is Ending.GatewayCloses or Ending.GatewayFailed && !_superseded)
@@ -230,6 +231,7 @@ public sealed partial class ClientConnection
                 writer.Reset(json);
                 JsonSerializer.Serialize(writer, message, ClientMessageJsonContext.Default.ClientMessage);
                 await socket.SendAsync(json.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, _writerStop.Token);
+                _lastWrittenSeq = message.Seq;
 
                 if (output.CloseStatus is { } status)
                 {

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.EdgeHost.Delivery;
@@ -72,7 +73,21 @@ public static class ListenEndpoint
             if (resume is not null)
             {
                 // Answered before the upgrade, so a refusal is the plain HTTP 404 of PROTOCOL §1.3.
-                if (!await session.ResumeAsync(resume.ResumeToken, resume.LastSeq))
+                bool resumed;
+                try
+                {
+                    resumed = await session.ResumeAsync(resume.ResumeToken, resume.LastSeq);
+                }
+                catch (Exception ex) when (ex is OrleansException or TimeoutException)
+                {
+                    // The session's silo is going away: the client's next try reaches it where it is rebuilt or moved.
+                    context.Response.Headers.RetryAfter = "1";
+                    await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
+                        "The session cannot be reached right now; try again.");
+                    return;
+                }
+
+                if (!resumed)
                 {
                     await RefuseAsync(context, StatusCodes.Status404NotFound, ErrorCodes.SessionNotFound,
                         "No session to resume: it does not exist, has ended, the token does not match, or messages after last_seq are no longer kept.");
@@ -86,13 +101,27 @@ public static class ListenEndpoint
                 start = async () => await session.OpenAsync(request!) == OpenOutcome.Opened;
             }
 
-            // Pings find half-open clients (a phone that lost its network) instead of holding them forever.
-            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            WebSocket socket;
+            try
             {
-                KeepAliveInterval = TimeSpan.FromSeconds(15),
-                KeepAliveTimeout = TimeSpan.FromSeconds(15),
-            });
-            await connection.RunAsync(socket, session, start, drain.Drained);
+                // Pings find half-open clients (a phone that lost its network) instead of holding them forever.
+                socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+                {
+                    KeepAliveInterval = TimeSpan.FromSeconds(15),
+                    KeepAliveTimeout = TimeSpan.FromSeconds(15),
+                });
+            }
+            catch when (resume is not null)
+            {
+                // The session already answers this socket: let it wait for the client's next try.
+                await session.DetachAsync();
+                throw;
+            }
+
+            using (socket)
+            {
+                await connection.RunAsync(socket, session, start, drain.Drained);
+            }
         }
         finally
         {

@@ -194,11 +194,14 @@ public sealed partial class EdgeSession : IDisposable
             return;
         }
 
-        if (message.Seq > delivered + 1)
+        if (message.Seq > delivered + 1 && message is not ErrorMessage { Code: ErrorCodes.Internal })
         {
             AskAgain(delivered, $"seq jumped from {delivered} to {message.Seq}");
             return;
         }
+
+        // An internal error past a gap is the session saying it cannot fill that gap (the messages
+        // are no longer logged): the client gets it with its seq rather than silence.
 
         Volatile.Write(ref _delivered, message.Seq);
         Volatile.Write(ref _lastProgressAt, _time.GetTimestamp());

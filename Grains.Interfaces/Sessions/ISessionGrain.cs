@@ -10,9 +10,9 @@ namespace OrleansStt.Grains.Interfaces.Sessions;
 /// </summary>
 public interface ISessionGrain : IGrainWithStringKey
 {
-    // Open, Resume and Recover lease and dial GPU servers, which may take a while on a cold or busy
-    // cluster; every other call gets the cluster's short Orleans:CallTimeout, after which the edge
-    // rebuilds the session.
+    // Open and Recover lease and dial GPU servers, and Resume may wait behind them, which takes a
+    // while on a cold or busy cluster; every other call gets the cluster's short Orleans:CallTimeout,
+    // after which the edge rebuilds the session.
 
     /// <summary>Leases a GPU server and starts its stream; publishes <c>session</c> or a fatal <c>error</c>.</summary>
     [ResponseTimeout("00:00:30")]
@@ -20,7 +20,7 @@ public interface ISessionGrain : IGrainWithStringKey
 
     /// <summary>
     /// PROTOCOL §1.3: moves the session to <paramref name="edge"/>, sends every logged message after
-    /// <paramref name="lastSeq"/> and then <c>resumed</c>. False, and nothing changed, when the session
+    /// <paramref name="lastSeq"/> and then <c>resumed</c>. Null, and nothing changed, when the session
     /// does not exist, has ended, the token is wrong, or those messages are no longer logged.
     /// </summary>
     [ResponseTimeout("00:00:30")]

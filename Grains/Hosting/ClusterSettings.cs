@@ -31,8 +31,8 @@ public sealed class ClusterSettings
     /// default, on edges and silos alike). It bounds what a client hears of a silo that died mid-call:
     /// an edge whose call to a session times out rebuilds the session (harmless when the grain was only
     /// slow: it keeps the session and takes the new link), and a stream agent whose delivery to an edge
-    /// got lost with the edge's gateway silo tries again. Opening, resuming and rebuilding a session
-    /// have 30 s of their own. docs/resilience.md measures the trade-off. Applies to a cluster only:
+    /// got lost with the edge's gateway silo tries again. Opening and resuming a session have 30 s of
+    /// their own, a rebuild 10 s per attempt. docs/resilience.md measures the trade-off. Applies to a cluster only:
     /// the single-process gateway keeps Orleans' default.
     /// </summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(5);

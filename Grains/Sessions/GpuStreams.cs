@@ -52,7 +52,7 @@ public sealed partial class GpuStreams(
 
             if (abandoned())
             {
-                await pool.Release(sessionId);
+                await ReleaseQuietlyAsync(sessionId, backendId, failure: null);
                 return (null, null);
             }
 
@@ -67,7 +67,7 @@ public sealed partial class GpuStreams(
                 if (abandoned())
                 {
                     sockets.Discard(socket);
-                    await pool.Release(sessionId);
+                    await ReleaseQuietlyAsync(sessionId, backendId, failure: null);
                     return (null, null);
                 }
 
@@ -83,8 +83,7 @@ public sealed partial class GpuStreams(
                 }
 
                 exclude.Add(backendId);
-                await pool.ReportFailure(BackendFailure.ConnectFailed);
-                await pool.Release(sessionId);
+                await ReleaseQuietlyAsync(sessionId, backendId, BackendFailure.ConnectFailed);
             }
         }
 
@@ -124,7 +123,17 @@ public sealed partial class GpuStreams(
             sockets.Discard(stream.Socket);
         }
 
-        var pool = grains.GetGrain<IBackendPoolGrain>(stream.BackendId);
+        await ReleaseQuietlyAsync(sessionId, stream.BackendId, failure);
+    }
+
+    /// <summary>
+    /// Releases the lease, reporting <paramref name="failure"/> if any. A pool whose silo just died
+    /// cannot answer: the lease then expires unrenewed (PoolOptions.LeaseTtl), so a session never
+    /// fails over a release.
+    /// </summary>
+    private async Task ReleaseQuietlyAsync(string sessionId, string backendId, BackendFailure? failure)
+    {
+        var pool = grains.GetGrain<IBackendPoolGrain>(backendId);
         try
         {
             if (failure is { } reported)
@@ -136,9 +145,7 @@ public sealed partial class GpuStreams(
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException)
         {
-            // The pool's silo just died: the lease expires unrenewed (PoolOptions.LeaseTtl), so a
-            // session never fails over a release.
-            LogPoolUnreachable(logger, ex, sessionId, stream.BackendId);
+            LogPoolUnreachable(logger, ex, sessionId, backendId);
         }
     }
 

@@ -16,6 +16,10 @@ internal sealed class ResultTimeline(string language)
     // Audio position (ms) up to which the client already has results from an earlier stream.
     private long _coveredMs;
 
+    // The end of the last final the client had when this stream started: a translation final up to
+    // there is a replay's repeat.
+    private long _finalCoveredMs = -1;
+
     /// <summary>The furthest audio position any published result accounted for.</summary>
     public long LastEndMs { get; private set; }
 
@@ -26,6 +30,7 @@ internal sealed class ResultTimeline(string language)
     public void StartStreamAt(long offsetMs)
     {
         _coveredMs = Math.Max(_coveredMs, LastEndMs);
+        _finalCoveredMs = LastFinalEndMs;
         _offsetMs = offsetMs;
     }
 
@@ -38,6 +43,7 @@ internal sealed class ResultTimeline(string language)
         _coveredMs = Math.Max(_coveredMs, coveredMs);
         LastEndMs = Math.Max(LastEndMs, coveredMs);
         LastFinalEndMs = Math.Max(LastFinalEndMs, finalEndMs);
+        _finalCoveredMs = Math.Max(_finalCoveredMs, finalEndMs);
     }
 
     /// <summary>
@@ -53,7 +59,7 @@ internal sealed class ResultTimeline(string language)
                 new TranscriptMessage(false, language, p.Text ?? "", p.StartMs + _offsetMs, p.EndMs + _offsetMs),
             FinalResult f when f.EndMs + _offsetMs > LastFinalEndMs =>
                 new TranscriptMessage(true, language, f.Text ?? "", f.StartMs + _offsetMs, f.EndMs + _offsetMs),
-            TranslationResult t when t.IsFinal || t.EndMs + _offsetMs > _coveredMs =>
+            TranslationResult t when t.EndMs + _offsetMs > (t.IsFinal ? _finalCoveredMs : _coveredMs) =>
                 new TranslationMessage(t.IsFinal, t.Language ?? "", language, t.Text ?? "", t.StartMs + _offsetMs, t.EndMs + _offsetMs),
             _ => null,
         };

@@ -122,8 +122,8 @@ public sealed partial class SessionGrain
             return null;
         }
 
-        var (stream, refusal) = await gpuStreams.OpenAsync(SessionId, BackendStartOf(_request), _failedBackends, failover: true, () => _state == SessionState.Ended);
-        if (_state == SessionState.Ended)
+        var (stream, refusal) = await gpuStreams.OpenAsync(SessionId, BackendStartOf(_request), _failedBackends, failover: true, () => _state == SessionState.Ended || _migrating);
+        if (_state == SessionState.Ended || _migrating)
         {
             return null;
         }
@@ -148,23 +148,29 @@ public sealed partial class SessionGrain
     private async Task<string?> ReplayAsync(GpuStream stream)
     {
         var position = _replay.Start;
-        while (_replay.TryGetChunk(position, out var audio, out var audioStart))
+        while (true)
         {
-            if (!await stream.TrySendAudioAsync(audio))
+            while (_replay.TryGetChunk(position, out var audio, out var audioStart))
             {
-                return _state == SessionState.Ended ? null : "it failed while the audio was replayed to it";
+                if (!await stream.TrySendAudioAsync(audio))
+                {
+                    return _state == SessionState.Ended ? null : "it failed while the audio was replayed to it";
+                }
+
+                if (stream != _gpu || _state == SessionState.Ended)
+                {
+                    return null;
+                }
+
+                position = audioStart + audio.Length;
             }
 
-            if (stream != _gpu || _state == SessionState.Ended)
+            if (!_finalizePending)
             {
-                return null;
+                break;
             }
 
-            position = audioStart + audio.Length;
-        }
-
-        if (_finalizePending)
-        {
+            // Audio that arrives while finalize is on its way goes out by the next pass.
             _finalizePending = false;
             if (!await stream.TrySendFinalizeAsync())
             {

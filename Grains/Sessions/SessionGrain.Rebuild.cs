@@ -16,17 +16,25 @@ public sealed partial class SessionGrain
             // The edge only thought this session lost (a slow call): nothing to rebuild. The same
             // socket goes on under its new number, so it is no resume: nothing is closed with 4000,
             // and nothing is sent again (the edge asks for any gap as always).
-            if (_state == SessionState.Ended || !(_output.IsLinkedTo(recovery.PreviousLink) || _output.IsLinkedTo(recovery.Edge.Id)))
+            if (_lastRecovery is { } last && last.Link == recovery.Edge.Id)
+            {
+                // A retry of a recovery already done here (its answer was lost): the same answer.
+                return last.Outcome;
+            }
+
+            if (_state == SessionState.Ended || !_output.IsLinkedTo(recovery.PreviousLink))
             {
                 return RecoveryOutcome.Gone;
             }
 
             _output.Relink(recovery.Edge);
+            _lastRecovery = (recovery.Edge.Id, RecoveryOutcome.Alive);
             await CatchUpAsync(recovery);
             return RecoveryOutcome.Alive;
         }
 
         Initialize(recovery.Request, recovery.ResumeToken);
+        _lastRecovery = (recovery.Edge.Id, RecoveryOutcome.Rebuilt);
         _output.Log.Restore(recovery.DeliveredSeq, []);
         _output.LinkTo(recovery.Edge);
         _timeline.Restore(recovery.DeliveredEndMs, recovery.DeliveredFinalEndMs);

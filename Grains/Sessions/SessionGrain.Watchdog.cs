@@ -4,8 +4,8 @@ using OrleansStt.Grains.Interfaces.Protocol;
 
 namespace OrleansStt.Grains.Sessions;
 
-// The session's deadlines in one timer: idle, grace period, stalled stop, lease renewal, and
-// how long an ended session stays.
+// The session's deadlines: one timer for idle, grace period, stalled stop, lease renewal and how
+// long an ended session stays, woken at the earliest; and close_stream's own stop timeout.
 public sealed partial class SessionGrain
 {
     private void StartStopTimeout() =>

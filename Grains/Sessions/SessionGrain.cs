@@ -56,6 +56,9 @@ public sealed partial class SessionGrain(
 
     // Set on the silo that shuts down (carry the session over) and on the one that receives it (reopen the GPU stream).
     private bool _migrating;
+
+    // The last recovery an edge asked for, by its new link, so that a retried one gets the same answer.
+    private (long Link, RecoveryOutcome Outcome)? _lastRecovery;
     private SessionSnapshot? _arrived;
 
     private SessionOptions Settings => options.Value.Session;
@@ -71,7 +74,7 @@ public sealed partial class SessionGrain(
 
         Initialize(request, NewResumeToken());
         _output.LinkTo(edge);
-        var (stream, refusal) = await gpuStreams.OpenAsync(SessionId, BackendStartOf(request), _failedBackends, failover: false, () => _state == SessionState.Ended);
+        var (stream, refusal) = await gpuStreams.OpenAsync(SessionId, BackendStartOf(request), _failedBackends, failover: false, () => _state == SessionState.Ended || _migrating);
         if (stream is null)
         {
             await EndAsync(refusal);

@@ -53,12 +53,6 @@ internal sealed class SessionLog(int maxMessages, int maxBytes)
         }
     }
 
-    public void Clear()
-    {
-        _messages.Clear();
-        _bytes = 0;
-    }
-
     private static int Cost(LoggedMessage logged) => Overhead + logged.Message switch
     {
         TranscriptMessage t => t.Text.Length,

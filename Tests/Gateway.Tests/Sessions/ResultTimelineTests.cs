@@ -48,6 +48,20 @@ public sealed class ResultTimelineTests
     }
 
     [Fact]
+    public void A_translation_final_the_client_had_before_a_move_is_not_sent_again_but_new_ones_are()
+    {
+        var timeline = new ResultTimeline("en");
+        timeline.ToClient(new FinalResult("one", 0, 1000));
+        Assert.NotNull(timeline.ToClient(new TranslationResult("ja", true, "ichi", 0, 1000)));
+
+        timeline.StartStreamAt(1000);
+
+        Assert.Null(timeline.ToClient(new TranslationResult("ja", true, "ichi", 0, 0)));
+        Assert.NotNull(timeline.ToClient(new FinalResult("two", 0, 500)));
+        Assert.NotNull(timeline.ToClient(new TranslationResult("ja", true, "ni", 0, 500)));
+    }
+
+    [Fact]
     public void A_rebuilt_timeline_goes_on_from_what_the_client_received()
     {
         var timeline = new ResultTimeline("en");
