@@ -51,6 +51,14 @@ public sealed class EdgeOptions
     /// </summary>
     public TimeSpan ResendAfter { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// After a loss is seen on this edge (a seq gap, a session that could not be reached), how long
+    /// the edge keeps asking quiet sessions what they published. Outside such a window a quiet
+    /// session is taken to be late, not lost: asking every one of them on a busy edge, and having
+    /// them send again what was merely queued, collapsed throughput under load (docs/benchmarks.md).
+    /// </summary>
+    public TimeSpan AuditAfterDisruption { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long the edge keeps trying to rebuild a session whose silo died before it tells the client <c>internal</c>.</summary>
     public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(20);
 

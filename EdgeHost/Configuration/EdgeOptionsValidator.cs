@@ -51,6 +51,7 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         {
             ("DrainTimeout", options.DrainTimeout),
             ("ResendAfter", options.ResendAfter),
+            ("AuditAfterDisruption", options.AuditAfterDisruption),
             ("RecoveryTimeout", options.RecoveryTimeout),
             ("RecoveryWindow", options.RecoveryWindow),
         })

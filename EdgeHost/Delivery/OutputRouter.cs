@@ -11,9 +11,11 @@ namespace OrleansStt.EdgeHost.Delivery;
 /// Subscribes to this edge's delivery streams and hands each message to the session linked under
 /// the message's link number. Started after the Orleans client or co-hosted silo, stopped before them.
 /// </summary>
-public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity edge, IOptions<EdgeOptions> options, ILogger<OutputRouter> logger)
+public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity edge, IOptions<EdgeOptions> options, TimeProvider time, ILogger<OutputRouter> logger)
     : IHostedService, IAsyncObserver<OutputBatch>
 {
+    private long _disruptedAt = long.MinValue;
+
     private readonly ConcurrentDictionary<long, EdgeSession> _sessions = new();
     private readonly List<StreamSubscriptionHandle<OutputBatch>> _subscriptions = [];
 
@@ -24,6 +26,23 @@ public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity ed
     public void Register(EdgeSession session) => _sessions[session.Link.Id] = session;
 
     public void Unregister(long link) => _sessions.TryRemove(link, out _);
+
+    /// <summary>Something was lost on the way to this edge: a seq gap, or a session that could not be reached.</summary>
+    public void NoteDisruption() => Volatile.Write(ref _disruptedAt, time.GetTimestamp());
+
+    /// <summary>
+    /// Whether quiet sessions are worth asking what they published: only for a while after a loss was
+    /// seen. Otherwise a quiet session is late, not lost, and asking every one of them on a busy edge
+    /// would only add to the load that makes them late (measured: docs/benchmarks.md).
+    /// </summary>
+    public bool RecentlyDisrupted
+    {
+        get
+        {
+            var at = Volatile.Read(ref _disruptedAt);
+            return at != long.MinValue && time.GetElapsedTime(at) < options.Value.AuditAfterDisruption;
+        }
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

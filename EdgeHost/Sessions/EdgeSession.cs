@@ -235,6 +235,7 @@ public sealed partial class EdgeSession : IDisposable
     {
         var now = _time.GetTimestamp();
         if (_finished
+            || !_router.RecentlyDisrupted
             || _time.GetElapsedTime(Volatile.Read(ref _lastProgressAt), now) < _options.ResendAfter
             || _time.GetElapsedTime(Volatile.Read(ref _lastPolledAt), now) < _options.ResendAfter
             || Interlocked.Exchange(ref _polling, 1) == 1)
@@ -282,6 +283,7 @@ public sealed partial class EdgeSession : IDisposable
         }
 
         Volatile.Write(ref _lastResendAt, now);
+        _router.NoteDisruption();
         LogAskingAgain(_logger, SessionId, delivered, why);
         Grain.Resend(Link.Id, delivered).Ignore();
     }
@@ -340,6 +342,7 @@ public sealed partial class EdgeSession : IDisposable
     private async Task RecoverOrThrowAsync(long link, Exception unreachable)
     {
         LogSessionUnreachable(_logger, SessionId, unreachable.GetType().Name, unreachable.Message);
+        _router.NoteDisruption();
         if (!await RecoverAsync(link))
         {
             throw new SessionLostException(SessionId);

@@ -39,13 +39,16 @@ public sealed class SessionOptions
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Most messages the session log keeps for resumes and re-sends. At the echo benchmark's result
-    /// rate (one per frame) 1,024 messages cover about 50 s of 20 ms frames; speech sends far fewer.
+    /// Most messages the session log keeps for resumes and re-sends: a resume after a socket broke
+    /// needs the messages since then. 512 cover about 100 s of speech results (partials, finals and
+    /// a translation, ~5 per second) and 25 s of the echo benchmark's one result per 20 ms frame.
+    /// The log's retained messages cost the garbage collector at high result rates
+    /// (docs/benchmarks.md), which is why it is not larger.
     /// </summary>
-    public int LogMaxMessages { get; set; } = 1024;
+    public int LogMaxMessages { get; set; } = 512;
 
     /// <summary>The log's cap in bytes of message text (the oldest go first), whatever the message count.</summary>
-    public int LogMaxBytes { get; set; } = 256 * 1024;
+    public int LogMaxBytes { get; set; } = 128 * 1024;
 
     /// <summary>
     /// How long an ended session stays to re-send its last messages if an edge reports them missing.
