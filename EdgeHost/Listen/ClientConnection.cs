@@ -70,6 +70,11 @@ public sealed partial class ClientConnection
                 ending = await ReadAsync(socket, session, drained);
             }
         }
+        catch (SocketSupersededException)
+        {
+            // Another socket resumed the session; its 4000 for this one is on its way to the writer.
+            ending = Ending.GatewayCloses;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogSessionFailed(_logger, ex, session.SessionId);

@@ -44,6 +44,9 @@ public sealed partial class EdgeSession : IDisposable
     private long _previousLink = -1;
     private volatile bool _previousAccepted;
 
+    // Every link this socket has had: a session that answers any of them is this socket's.
+    private readonly List<long> _links = [];
+
     // Written by the delivery thread, read by the socket reader and the audit.
     private long _delivered;
     private long _deliveredEndMs;
@@ -140,14 +143,22 @@ public sealed partial class EdgeSession : IDisposable
             link = Link.Id;
         }
 
+        bool answered;
         try
         {
-            await Grain.SendAudio(new AudioChunk(audio, link));
+            answered = await Grain.SendAudio(new AudioChunk(audio, link));
         }
         catch (Exception ex) when (IsSessionUnreachable(ex))
         {
             // The frame is in the copy the rebuilt session replays.
-            await RecoverOrThrowAsync(link, ex);
+            await RecoverOrThrowAsync(link, $"{ex.GetType().Name}: {ex.Message}");
+            return;
+        }
+
+        if (!answered)
+        {
+            // The session answers another link: re-linking it takes this frame from the copy.
+            await RelinkOrThrowAsync(link);
         }
     }
 
@@ -308,20 +319,33 @@ public sealed partial class EdgeSession : IDisposable
     /// One client command. A call that finds the session lost, or gets no answer, rebuilds it (a
     /// live session just takes the new link), then repeats the command if it must.
     /// </summary>
-    private async Task CommandAsync(Func<ISessionGrain, long, Task> call, bool repeatAfterRecovery)
+    private async Task CommandAsync(Func<ISessionGrain, long, Task> call, bool repeatAfterRecovery) =>
+        await CommandAsync(async (grain, link) =>
+        {
+            await call(grain, link);
+            return true;
+        }, repeatAfterRecovery);
+
+    private async Task CommandAsync(Func<ISessionGrain, long, Task<bool>> call, bool repeatAfterRecovery)
     {
         var link = Link.Id;
         try
         {
-            await call(Grain, link);
+            if (await call(Grain, link))
+            {
+                return;
+            }
+
+            await RelinkOrThrowAsync(link);
         }
         catch (Exception ex) when (IsSessionUnreachable(ex))
         {
-            await RecoverOrThrowAsync(link, ex);
-            if (repeatAfterRecovery)
-            {
-                await call(Grain, Link.Id);
-            }
+            await RecoverOrThrowAsync(link, $"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        if (repeatAfterRecovery)
+        {
+            await call(Grain, Link.Id);
         }
     }
 
@@ -334,14 +358,28 @@ public sealed partial class EdgeSession : IDisposable
         }
         catch (Exception ex) when (IsSessionUnreachable(ex))
         {
-            await RecoverOrThrowAsync(link, ex);
+            await RecoverOrThrowAsync(link, $"{ex.GetType().Name}: {ex.Message}");
             return await Grain.PublishedSeq(Link.Id);
         }
     }
 
-    private async Task RecoverOrThrowAsync(long link, Exception unreachable)
+    /// <summary>
+    /// The session answered that it does not know <paramref name="link"/>: it was rebuilt or moved
+    /// under another link of this socket (re-linking fixes that), or another socket resumed it
+    /// (then this one is superseded and waits for its 4000).
+    /// </summary>
+    private async Task RelinkOrThrowAsync(long link)
     {
-        LogSessionUnreachable(_logger, SessionId, unreachable.GetType().Name, unreachable.Message);
+        LogSessionUnreachable(_logger, SessionId, "it answers another link");
+        if (!await RecoverAsync(link))
+        {
+            throw new SocketSupersededException(SessionId);
+        }
+    }
+
+    private async Task RecoverOrThrowAsync(long link, string why)
+    {
+        LogSessionUnreachable(_logger, SessionId, why);
         _router.NoteDisruption();
         if (!await RecoverAsync(link))
         {
@@ -390,11 +428,12 @@ public sealed partial class EdgeSession : IDisposable
 
                 _previousAccepted = false;
                 Volatile.Write(ref _previousLink, Link.Id);
+                _links.Add(Link.Id);
                 Link = Link with { Id = _edge.NextLinkId() };
                 _router.Register(this);
                 recovery = new SessionRecovery(
                     _request, Link, _resumeToken, Volatile.Read(ref _delivered), Volatile.Read(ref _deliveredEndMs),
-                    Volatile.Read(ref _deliveredFinalEndMs), _audioFrames, _copy?.Start ?? 0, _copy?.ToArray() ?? [], _closing, _previousLink);
+                    Volatile.Read(ref _deliveredFinalEndMs), _audioFrames, _copy?.Start ?? 0, _copy?.ToArray() ?? [], _closing, [.. _links]);
             }
 
             var outcome = await RebuildAsync(recovery);
@@ -451,8 +490,8 @@ public sealed partial class EdgeSession : IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} missed messages after seq {Delivered} ({Why}); asking for them again")]
     private static partial void LogAskingAgain(ILogger logger, string sessionId, long delivered, string why);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} is unreachable ({Error}: {Message}); rebuilding it")]
-    private static partial void LogSessionUnreachable(ILogger logger, string sessionId, string error, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} is unreachable ({Why}); rebuilding it")]
+    private static partial void LogSessionUnreachable(ILogger logger, string sessionId, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} recovery: {Outcome} after {Milliseconds:0} ms")]
     private static partial void LogRecovered(ILogger logger, string sessionId, RecoveryOutcome outcome, double milliseconds);

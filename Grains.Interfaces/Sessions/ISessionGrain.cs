@@ -31,17 +31,21 @@ public interface ISessionGrain : IGrainWithStringKey
     [ResponseTimeout("00:00:10")]
     Task<RecoveryOutcome> Recover(SessionRecovery recovery);
 
+    // The client's input. Each answers false when the session does not answer that link (it was
+    // rebuilt or moved under another): the edge then re-links it with Recover, which also takes
+    // what it missed.
+
     /// <summary>One client binary frame. Awaited per frame, which is the edge's backpressure.</summary>
-    Task SendAudio(AudioChunk chunk);
+    Task<bool> SendAudio(AudioChunk chunk);
 
     /// <summary>The client's <c>finalize</c>.</summary>
-    Task FinalizeUtterance(long link);
+    Task<bool> FinalizeUtterance(long link);
 
     /// <summary>The client's <c>close_stream</c>: flush remaining results, then <c>closed</c>.</summary>
-    Task CloseStream(long link);
+    Task<bool> CloseStream(long link);
 
     /// <summary>The client's <c>keepalive</c>.</summary>
-    Task Keepalive(long link);
+    Task<bool> Keepalive(long link);
 
     /// <summary>Input the edge refused; a fatal one ends the session after the error.</summary>
     Task RejectInput(long link, InputRejection rejection);

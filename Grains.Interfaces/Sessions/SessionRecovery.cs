@@ -17,4 +17,4 @@ public sealed record SessionRecovery(
     [property: Id(7)] long ReplayStartBytes,
     [property: Id(8)] byte[] Replay,
     [property: Id(9)] bool Closing,
-    [property: Id(10)] long PreviousLink);
+    [property: Id(10)] IReadOnlyList<long> PreviousLinks);

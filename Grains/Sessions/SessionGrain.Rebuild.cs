@@ -22,7 +22,7 @@ public sealed partial class SessionGrain
                 return last.Outcome;
             }
 
-            if (_state == SessionState.Ended || !_output.IsLinkedTo(recovery.PreviousLink))
+            if (_state == SessionState.Ended || !recovery.PreviousLinks.Any(_output.IsLinkedTo))
             {
                 return RecoveryOutcome.Gone;
             }
@@ -37,17 +37,7 @@ public sealed partial class SessionGrain
         _lastRecovery = (recovery.Edge.Id, RecoveryOutcome.Rebuilt);
         _output.Log.Restore(recovery.DeliveredSeq, []);
         _output.LinkTo(recovery.Edge);
-        _timeline.Restore(recovery.DeliveredEndMs, recovery.DeliveredFinalEndMs);
-        _replay.StartAt(recovery.ReplayStartBytes);
-        _replay.Append(recovery.Replay);
-        _audioFrames = recovery.AudioFrames;
-        _state = recovery.Closing ? SessionState.Stopping : SessionState.Streaming;
-        StartWatchdog();
-        if (recovery.Closing)
-        {
-            StartStopTimeout();
-        }
-
+        TakeOver(recovery.DeliveredEndMs, recovery.DeliveredFinalEndMs, recovery.ReplayStartBytes, recovery.Replay, recovery.AudioFrames, recovery.Closing);
         LogRecovering(logger, SessionId, recovery.DeliveredSeq, recovery.Replay.Length);
         await MoveAsync(failure: null, "the silo that held this session went away");
         return _state == SessionState.Ended ? RecoveryOutcome.Gone : RecoveryOutcome.Rebuilt;
@@ -156,20 +146,29 @@ public sealed partial class SessionGrain
             _unlinkedAt = time.GetTimestamp();
         }
 
-        _timeline.Restore(snapshot.CoveredMs, snapshot.FinalEndMs);
-        _replay.StartAt(snapshot.ReplayStartBytes);
-        _replay.Append(snapshot.Replay);
-        _audioFrames = snapshot.AudioFrames;
         _finalizePending = snapshot.FinalizePending;
         _switches = snapshot.Switches;
-        _state = snapshot.Closing ? SessionState.Stopping : SessionState.Streaming;
+        TakeOver(snapshot.CoveredMs, snapshot.FinalEndMs, snapshot.ReplayStartBytes, snapshot.Replay, snapshot.AudioFrames, snapshot.Closing);
+        _ = MoveAsync(failure: null, "its silo shut down");
+    }
+
+    /// <summary>
+    /// Goes on from where another activation left the session: the results the client has (up to
+    /// <paramref name="coveredMs"/>, the last final up to <paramref name="finalEndMs"/>), the audio
+    /// since that final, and whether <c>close_stream</c> came. A move to a GPU server follows.
+    /// </summary>
+    private void TakeOver(long coveredMs, long finalEndMs, long replayStartBytes, byte[] replay, long audioFrames, bool closing)
+    {
+        _timeline.Restore(coveredMs, finalEndMs);
+        _replay.StartAt(replayStartBytes);
+        _replay.Append(replay);
+        _audioFrames = audioFrames;
+        _state = closing ? SessionState.Stopping : SessionState.Streaming;
         StartWatchdog();
-        if (snapshot.Closing)
+        if (closing)
         {
             StartStopTimeout();
         }
-
-        _ = MoveAsync(failure: null, "its silo shut down");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} is rebuilt from its edge after seq {DeliveredSeq}, replaying {ReplayBytes} audio bytes")]

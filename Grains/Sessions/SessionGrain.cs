@@ -117,12 +117,17 @@ public sealed partial class SessionGrain(
         return Task.FromResult<ResumeAccepted?>(new ResumeAccepted(_request, _audioFrames, _replay.Start, _replay.ToArray()));
     }
 
-    public async Task SendAudio(AudioChunk chunk)
+    public async Task<bool> SendAudio(AudioChunk chunk)
     {
         EnsureHeld();
-        if (_state != SessionState.Streaming || !_output.IsLinkedTo(chunk.Link))
+        if (!_output.IsLinkedTo(chunk.Link))
         {
-            return;
+            return _state == SessionState.Ended;
+        }
+
+        if (_state != SessionState.Streaming)
+        {
+            return true;
         }
 
         _lastActivity = time.GetTimestamp();
@@ -132,14 +137,21 @@ public sealed partial class SessionGrain(
         {
             await MoveAsync(BackendFailure.Dropped, "it could not be written to");
         }
+
+        return true;
     }
 
-    public async Task FinalizeUtterance(long link)
+    public async Task<bool> FinalizeUtterance(long link)
     {
         EnsureHeld();
-        if (_state != SessionState.Streaming || !_output.IsLinkedTo(link))
+        if (!_output.IsLinkedTo(link))
         {
-            return;
+            return _state == SessionState.Ended;
+        }
+
+        if (_state != SessionState.Streaming)
+        {
+            return true;
         }
 
         _lastActivity = time.GetTimestamp();
@@ -151,14 +163,21 @@ public sealed partial class SessionGrain(
         {
             await MoveAsync(BackendFailure.Dropped, "it could not be written to");
         }
+
+        return true;
     }
 
-    public async Task CloseStream(long link)
+    public async Task<bool> CloseStream(long link)
     {
         EnsureHeld();
-        if (_state != SessionState.Streaming || !_output.IsLinkedTo(link))
+        if (!_output.IsLinkedTo(link))
         {
-            return;
+            return _state == SessionState.Ended;
+        }
+
+        if (_state != SessionState.Streaming)
+        {
+            return true;
         }
 
         _state = SessionState.Stopping;
@@ -167,17 +186,20 @@ public sealed partial class SessionGrain(
         {
             await SendStopAsync();
         }
+
+        return true;
     }
 
-    public Task Keepalive(long link)
+    public Task<bool> Keepalive(long link)
     {
         EnsureHeld();
-        if (_output.IsLinkedTo(link))
+        if (!_output.IsLinkedTo(link))
         {
-            _lastActivity = time.GetTimestamp();
+            return Task.FromResult(_state == SessionState.Ended);
         }
 
-        return Task.CompletedTask;
+        _lastActivity = time.GetTimestamp();
+        return Task.FromResult(true);
     }
 
     public async Task RejectInput(long link, InputRejection rejection)
