@@ -23,18 +23,20 @@ internal sealed class GpuStream(BackendLease lease, BackendSocket socket, long l
     /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the last lease renewal.</summary>
     public long RenewedAt { get; set; } = leasedAt;
 
-    public ValueTask<bool> TrySendAudioAsync(ReadOnlyMemory<byte> audio) => TrySendAsync(Socket.SendAudioAsync(audio, default));
+    // Static, with the audio passed alongside: a capturing lambda would cost an allocation per frame.
+    public ValueTask<bool> TrySendAudioAsync(ReadOnlyMemory<byte> audio) => TrySendAsync(static (s, a) => s.SendAudioAsync(a, default), audio);
 
-    public ValueTask<bool> TrySendFinalizeAsync() => TrySendAsync(Socket.SendFinalizeAsync(default));
+    public ValueTask<bool> TrySendFinalizeAsync() => TrySendAsync(static (s, _) => s.SendFinalizeAsync(default), default);
 
-    public ValueTask<bool> TrySendStopAsync() => TrySendAsync(Socket.SendStopAsync(default));
+    public ValueTask<bool> TrySendStopAsync() => TrySendAsync(static (s, _) => s.SendStopAsync(default), default);
 
     /// <summary>False when the socket failed: the session then moves to another server.</summary>
-    private static async ValueTask<bool> TrySendAsync(ValueTask send)
+    private async ValueTask<bool> TrySendAsync(Func<BackendSocket, ReadOnlyMemory<byte>, ValueTask> send, ReadOnlyMemory<byte> audio)
     {
         try
         {
-            await send;
+            // Started inside the try: a socket that is already gone may throw before it returns a task.
+            await send(Socket, audio);
             return true;
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
