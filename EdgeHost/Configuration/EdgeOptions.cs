@@ -59,6 +59,16 @@ public sealed class EdgeOptions
     /// </summary>
     public TimeSpan AuditAfterDisruption { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A client's call unanswered for this long makes the edge ask its session, with the same
+    /// deadline, whether it is still there: the session's silo may have died, or the gateway the
+    /// call went through. An answer that the session is gone rebuilds it at once, and the stuck
+    /// call is abandoned, instead of waiting for <c>Orleans:CallTimeout</c> (docs/resilience.md).
+    /// A slow answer decides nothing, so on a busy cluster this only adds one small call per
+    /// stuck session per period.
+    /// </summary>
+    public TimeSpan ProbeAfter { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How long the edge keeps trying to rebuild a session whose silo died before it tells the client <c>internal</c>.</summary>
     public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(20);
 

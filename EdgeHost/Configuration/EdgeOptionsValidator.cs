@@ -52,6 +52,7 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             ("DrainTimeout", options.DrainTimeout),
             ("ResendAfter", options.ResendAfter),
             ("AuditAfterDisruption", options.AuditAfterDisruption),
+            ("ProbeAfter", options.ProbeAfter),
             ("RecoveryTimeout", options.RecoveryTimeout),
             ("RecoveryWindow", options.RecoveryWindow),
         })

@@ -47,6 +47,16 @@ public sealed partial class EdgeSession : IDisposable
     // Every link this socket has had: a session that answers any of them is this socket's.
     private readonly List<long> _links = [];
 
+    // Cancelled once the session is re-linked: a call still waiting under the old link (its silo or
+    // its gateway died) is abandoned, since the rebuild took that call's audio from the copy.
+    private CancellationTokenSource _linkReplaced = new();
+
+    // The client's call in flight (the reader makes one at a time): when it started, 0 when none.
+    // And when the last answered probe was sent: a call older than that, still unanswered, was lost
+    // on its way (the session is non-reentrant, so it answers calls in the order they reach it).
+    private long _callStartedAt;
+    private long _answeredProbeSentAt;
+
     // Written by the delivery thread, read by the socket reader and the audit.
     private long _delivered;
     private long _deliveredEndMs;
@@ -135,18 +145,19 @@ public sealed partial class EdgeSession : IDisposable
     public async Task SendAudioAsync(byte[] audio)
     {
         long link;
+        CancellationToken replaced;
         lock (_copyLock)
         {
             _audioFrames++;
             _copy?.ForgetBefore(Volatile.Read(ref _deliveredFinalEndMs));
             _copy?.Append(audio);
-            link = Link.Id;
+            (link, replaced) = (Link.Id, _linkReplaced.Token);
         }
 
         bool answered;
         try
         {
-            answered = await Grain.SendAudio(new AudioChunk(audio, link));
+            answered = await WatchedAsync(Grain.SendAudio(new AudioChunk(audio, link)), replaced);
         }
         catch (Exception ex) when (IsSessionUnreachable(ex))
         {
@@ -239,37 +250,58 @@ public sealed partial class EdgeSession : IDisposable
     }
 
     /// <summary>
-    /// Called periodically by <see cref="DeliveryAudit"/>: a session silent for <see cref="EdgeOptions.ResendAfter"/>
-    /// is asked what it published, which also finds out whether it is still there.
+    /// Called periodically by <see cref="DeliveryAudit"/>. A client's call unanswered for
+    /// <see cref="EdgeOptions.ProbeAfter"/> makes the edge ask the session whether it is still there;
+    /// after a loss was seen on this edge, a session silent for <see cref="EdgeOptions.ResendAfter"/>
+    /// is asked what it published.
     /// </summary>
     public void Audit()
     {
+        if (_finished)
+        {
+            return;
+        }
+
         var now = _time.GetTimestamp();
-        if (_finished
-            || !_router.RecentlyDisrupted
-            || _time.GetElapsedTime(Volatile.Read(ref _lastProgressAt), now) < _options.ResendAfter
-            || _time.GetElapsedTime(Volatile.Read(ref _lastPolledAt), now) < _options.ResendAfter
-            || Interlocked.Exchange(ref _polling, 1) == 1)
+        var callStarted = Volatile.Read(ref _callStartedAt);
+        if (_edge.SessionsLiveElsewhere && callStarted != 0 && _time.GetElapsedTime(callStarted, now) >= _options.ProbeAfter)
+        {
+            if (Volatile.Read(ref _answeredProbeSentAt) > callStarted)
+            {
+                StartPolling(now, RecoverLostCallAsync);
+            }
+            else
+            {
+                StartPolling(now, () => PollAsync(_options.ProbeAfter));
+            }
+
+            return;
+        }
+
+        if (_router.RecentlyDisrupted
+            && _time.GetElapsedTime(Volatile.Read(ref _lastProgressAt), now) >= _options.ResendAfter
+            && _time.GetElapsedTime(Volatile.Read(ref _lastPolledAt), now) >= _options.ResendAfter)
+        {
+            StartPolling(now, () => PollAsync(_options.ResendAfter));
+        }
+    }
+
+    private void StartPolling(long now, Func<Task> poll)
+    {
+        if (Interlocked.Exchange(ref _polling, 1) == 1)
         {
             return;
         }
 
         Volatile.Write(ref _lastPolledAt, now);
-        _ = PollAsync();
+        _ = RunPollAsync(poll);
     }
 
-    private async Task PollAsync()
+    private async Task RunPollAsync(Func<Task> poll)
     {
         try
         {
-            var published = await PublishedSeqAsync();
-            var delivered = Volatile.Read(ref _delivered);
-            if (_publishedAtLastPoll > delivered && delivered == _deliveredAtLastPoll)
-            {
-                AskAgain(delivered, $"{published - delivered} published messages never arrived");
-            }
-
-            (_publishedAtLastPoll, _deliveredAtLastPoll) = (published, delivered);
+            await poll();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -279,6 +311,83 @@ public sealed partial class EdgeSession : IDisposable
         finally
         {
             Volatile.Write(ref _polling, 0);
+        }
+    }
+
+    /// <summary>
+    /// Asks the session what it published. No answer within <paramref name="deadline"/> decides
+    /// nothing (a busy cluster); an answer that it is gone rebuilds it.
+    /// </summary>
+    private async Task PollAsync(TimeSpan deadline)
+    {
+        var sent = _time.GetTimestamp();
+        var (link, _) = CurrentLink();
+        long published;
+        using (var answerWithin = new CancellationTokenSource(deadline, _time))
+        {
+            var call = Grain.PublishedSeq(link);
+            try
+            {
+                published = await call.WaitAsync(answerWithin.Token);
+            }
+            catch (OperationCanceledException) when (answerWithin.IsCancellationRequested)
+            {
+                call.Ignore();
+                return;
+            }
+            catch (Exception ex) when (IsSessionUnreachable(ex))
+            {
+                await RecoverOrThrowAsync(link, $"{ex.GetType().Name}: {ex.Message}");
+                return;
+            }
+        }
+
+        Volatile.Write(ref _answeredProbeSentAt, sent);
+        if (!_router.RecentlyDisrupted)
+        {
+            return;
+        }
+
+        var delivered = Volatile.Read(ref _delivered);
+        if (_publishedAtLastPoll > delivered && delivered == _deliveredAtLastPoll)
+        {
+            AskAgain(delivered, $"{published - delivered} published messages never arrived");
+        }
+
+        (_publishedAtLastPoll, _deliveredAtLastPoll) = (published, delivered);
+    }
+
+    /// <summary>The session answered a probe sent after the call the reader still waits for: that call was lost on its way.</summary>
+    private Task RecoverLostCallAsync() =>
+        RecoverOrThrowAsync(CurrentLink().Id, "a call went unanswered while the session answers");
+
+    private (long Id, CancellationToken Replaced) CurrentLink()
+    {
+        lock (_copyLock)
+        {
+            return (Link.Id, _linkReplaced.Token);
+        }
+    }
+
+    /// <summary>
+    /// One client call under the current link: watched by <see cref="Audit"/> while it waits, and
+    /// abandoned once the session is re-linked (<see cref="CallAbandonedException"/>).
+    /// </summary>
+    private async Task<bool> WatchedAsync(Task<bool> call, CancellationToken replaced)
+    {
+        Volatile.Write(ref _callStartedAt, _time.GetTimestamp());
+        try
+        {
+            return await call.WaitAsync(replaced);
+        }
+        catch (OperationCanceledException) when (replaced.IsCancellationRequested)
+        {
+            call.Ignore();
+            throw new CallAbandonedException(SessionId);
+        }
+        finally
+        {
+            Volatile.Write(ref _callStartedAt, 0);
         }
     }
 
@@ -328,10 +437,10 @@ public sealed partial class EdgeSession : IDisposable
 
     private async Task CommandAsync(Func<ISessionGrain, long, Task<bool>> call, bool repeatAfterRecovery)
     {
-        var link = Link.Id;
+        var (link, replaced) = CurrentLink();
         try
         {
-            if (await call(Grain, link))
+            if (await WatchedAsync(call(Grain, link), replaced))
             {
                 return;
             }
@@ -345,21 +454,8 @@ public sealed partial class EdgeSession : IDisposable
 
         if (repeatAfterRecovery)
         {
-            await call(Grain, Link.Id);
-        }
-    }
-
-    private async Task<long> PublishedSeqAsync()
-    {
-        var link = Link.Id;
-        try
-        {
-            return await Grain.PublishedSeq(link);
-        }
-        catch (Exception ex) when (IsSessionUnreachable(ex))
-        {
-            await RecoverOrThrowAsync(link, $"{ex.GetType().Name}: {ex.Message}");
-            return await Grain.PublishedSeq(Link.Id);
+            (link, replaced) = CurrentLink();
+            await WatchedAsync(call(Grain, link), replaced);
         }
     }
 
@@ -388,7 +484,7 @@ public sealed partial class EdgeSession : IDisposable
     }
 
     private static bool IsSessionUnreachable(Exception ex) =>
-        ex is SessionLostException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.Messaging.ConnectionFailedException;
+        ex is SessionLostException or CallAbandonedException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.Messaging.ConnectionFailedException;
 
     /// <summary>
     /// Rebuilds the session after a call under <paramref name="lostLink"/> found it unreachable.
@@ -401,6 +497,7 @@ public sealed partial class EdgeSession : IDisposable
         try
         {
             SessionRecovery recovery;
+            CancellationTokenSource replaced;
             lock (_copyLock)
             {
                 if (Link.Id != lostLink && _rebuilt)
@@ -430,6 +527,8 @@ public sealed partial class EdgeSession : IDisposable
                 Volatile.Write(ref _previousLink, Link.Id);
                 _links.Add(Link.Id);
                 Link = Link with { Id = _edge.NextLinkId() };
+                replaced = _linkReplaced;
+                _linkReplaced = new CancellationTokenSource();
                 _router.Register(this);
                 recovery = new SessionRecovery(
                     _request, Link, _resumeToken, Volatile.Read(ref _delivered), Volatile.Read(ref _deliveredEndMs),
@@ -447,6 +546,7 @@ public sealed partial class EdgeSession : IDisposable
             }
 
             _rebuilt = outcome != RecoveryOutcome.Gone;
+            replaced.Cancel();
             return _rebuilt;
         }
         finally

@@ -11,7 +11,7 @@ namespace OrleansStt.Grains.Interfaces.Sessions;
 public interface ISessionGrain : IGrainWithStringKey
 {
     // Open and Recover lease and dial GPU servers, and Resume may wait behind them, which takes a
-    // while on a cold or busy cluster; every other call gets the cluster's short Orleans:CallTimeout,
+    // while on a cold or busy cluster; every other call gets the edge's Orleans:CallTimeout,
     // after which the edge rebuilds the session.
 
     /// <summary>Leases a GPU server and starts its stream; publishes <c>session</c> or a fatal <c>error</c>.</summary>

@@ -27,6 +27,24 @@ public sealed class DeliveryOptions
     public int EventsPerDelivery { get; set; } = 64;
 
     /// <summary>
+    /// After a failed read of a stream queue or a failed delivery to an edge, the pulling agent
+    /// tries again after this, doubling up to <see cref="RetryLongest"/>. A queue whose silo died
+    /// answers again once that silo is declared dead, so waiting longer only lengthens the silence
+    /// of every session on the queue.
+    /// </summary>
+    public TimeSpan RetryFirst { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest wait between two such attempts.</summary>
+    public TimeSpan RetryLongest { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long one publish to a stream queue may take before it is given up and retried. A queue
+    /// whose silo died answers nothing until that silo is declared dead, and the edge's later
+    /// results wait behind the publish; a healthy publish takes milliseconds.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// A silo retires its publisher for an edge's delivery stream after this long without output
     /// for it: edges that went away (every edge start has a new id) leave nothing behind.
     /// </summary>

@@ -61,6 +61,13 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
         RequireAtLeast(problems, "Stt:Pool:MaxIdleConnections", options.Pool.MaxIdleConnections, Math.Max(options.Pool.MinIdleConnections, 1));
         RequirePositive(problems, "Stt:Delivery:PollPeriod", options.Delivery.PollPeriod);
         RequirePositive(problems, "Stt:Delivery:IdlePublisherTimeout", options.Delivery.IdlePublisherTimeout);
+        RequirePositive(problems, "Stt:Delivery:PublishTimeout", options.Delivery.PublishTimeout);
+        RequirePositive(problems, "Stt:Delivery:RetryFirst", options.Delivery.RetryFirst);
+        if (options.Delivery.RetryLongest < options.Delivery.RetryFirst)
+        {
+            problems.Add($"Stt:Delivery:RetryLongest must be at least Stt:Delivery:RetryFirst ({options.Delivery.RetryFirst}) (got {options.Delivery.RetryLongest}).");
+        }
+
         RequireAtLeast(problems, "Stt:Delivery:Queues", options.Delivery.Queues, 1);
         RequireAtLeast(problems, "Stt:Delivery:MaxDequeue", options.Delivery.MaxDequeue, 1);
         RequireAtLeast(problems, "Stt:Delivery:MaxBatch", options.Delivery.MaxBatch, 1);

@@ -69,7 +69,19 @@ internal sealed partial class DeliveryStreamPublisher : IAsyncDisposable
             var items = new OutputBatch(batch);
             try
             {
-                await _publishing.ExecuteAsync(async _ => await _stream.OnNextAsync(items));
+                await _publishing.ExecuteAsync(static async (state, giveUp) =>
+                {
+                    var publish = state.Stream.OnNextAsync(state.Items);
+                    try
+                    {
+                        await publish.WaitAsync(giveUp);
+                    }
+                    catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
+                    {
+                        publish.Ignore();
+                        throw;
+                    }
+                }, (Stream: _stream, Items: items));
             }
             catch (Exception ex)
             {

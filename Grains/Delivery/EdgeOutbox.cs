@@ -24,7 +24,10 @@ public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> o
     private readonly ConcurrentDictionary<(string EdgeId, int Index), DeliveryStreamPublisher> _publishers = new();
 
     // A stream queue whose silo just died comes back within seconds; a publish retried in order
-    // loses nothing, where a dropped batch would be a gap the edge has to ask about.
+    // loses nothing, where a dropped batch would be a gap the edge has to ask about. A publish sent
+    // to that silo before it was declared dead gets no answer at all, and every later batch for the
+    // edge waits behind it: each attempt is given up after PublishTimeout, far sooner than the call
+    // timeout would fail it (a batch that arrives twice is dropped by the edge's seq check).
     private readonly ResiliencePipeline _publishing = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
@@ -33,6 +36,7 @@ public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> o
             BackoffType = DelayBackoffType.Exponential,
             ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
         })
+        .AddTimeout(options.Value.Delivery.PublishTimeout)
         .Build();
 
     /// <summary>Delivery streams this silo publishes to, for operators and tests.</summary>

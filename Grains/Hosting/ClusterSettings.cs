@@ -27,15 +27,24 @@ public sealed class ClusterSettings
     public string? AdvertisedIPAddress { get; set; }
 
     /// <summary>
-    /// How long any call in the cluster waits for its answer (Orleans' <c>ResponseTimeout</c>, 30 s by
-    /// default, on edges and silos alike). It bounds what a client hears of a silo that died mid-call:
-    /// an edge whose call to a session times out rebuilds the session (harmless when the grain was only
-    /// slow: it keeps the session and takes the new link), and a stream agent whose delivery to an edge
-    /// got lost with the edge's gateway silo tries again. Opening and resuming a session have 30 s of
-    /// their own, a rebuild 10 s per attempt. docs/resilience.md measures the trade-off. Applies to a cluster only:
-    /// the single-process gateway keeps Orleans' default.
+    /// How long an edge waits for the answer to a call into the cluster (Orleans' client
+    /// <c>ResponseTimeout</c>, 30 s by default). The edge does not wait this long to find a dead
+    /// silo (it probes a session whose call is unanswered after <c>Stt:Edge:ProbeAfter</c>); this
+    /// is the last resort for a call that is merely never answered. Opening and resuming a session
+    /// have 30 s of their own, a rebuild 10 s per attempt. Applies to a cluster only.
     /// </summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a silo waits for the answer to a call it makes (Orleans' silo <c>ResponseTimeout</c>):
+    /// to another silo's grain, and above all a stream delivery to an edge. A delivery whose answer
+    /// was on its way through a silo that died is never answered, and the stream's later results for
+    /// that edge wait behind it for this long (docs/resilience.md measures it: with 5 s, clients of
+    /// a crashed silo's neighbours heard nothing for 5–7 s). Calls inside the cluster are small
+    /// in-memory turns, answered in milliseconds; one that times out is retried (a delivery) or
+    /// fails over (a lease). Applies to a cluster only: the single-process gateway keeps Orleans' default.
+    /// </summary>
+    public TimeSpan SiloCallTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How often an edge re-reads the list of silo gateways. Orleans' default (1 min) leaves an edge
@@ -65,6 +74,14 @@ public sealed class ClusterSettings
         if (settings.AdvertisedIPAddress is { } ip && !IPAddress.TryParse(ip, out _))
         {
             throw new InvalidOperationException($"Orleans:AdvertisedIPAddress must be an IP address (got '{ip}').");
+        }
+
+        foreach (var (key, value) in new[] { ("CallTimeout", settings.CallTimeout), ("SiloCallTimeout", settings.SiloCallTimeout) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                throw new InvalidOperationException($"Orleans:{key} must be a positive duration (got {value}).");
+            }
         }
 
         return settings;

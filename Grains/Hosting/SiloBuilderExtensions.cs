@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Runtime.Providers;
 using StackExchange.Redis;
 using Orleans.Dashboard;
 using OrleansStt.Grains.Backends;
@@ -30,7 +31,7 @@ public static class SiloBuilderExtensions
             silo.Configure<SiloMessagingOptions>(o =>
             {
                 o.ClientDropTimeout = cluster.ClientDropTimeout;
-                o.ResponseTimeout = cluster.CallTimeout;
+                o.ResponseTimeout = cluster.SiloCallTimeout;
             });
         }
 
@@ -67,6 +68,8 @@ public static class SiloBuilderExtensions
                 o.BatchContainerBatchSize = delivery.EventsPerDelivery;
             }));
             streams.ConfigureCache(cache => cache.Configure(o => o.MaxAddCount = delivery.MaxDequeue));
+            streams.ConfigureBackoffProvider((_, _) => (IQueueReaderBackoffProvider)new StreamRetryBackoff(delivery.RetryFirst, delivery.RetryLongest));
+            streams.ConfigureBackoffProvider((_, _) => (IMessageDeliveryBackoffProvider)new StreamRetryBackoff(delivery.RetryFirst, delivery.RetryLongest));
         });
         // Stream subscriptions must outlive any one silo, or an edge stops hearing the sessions
         // whose streams' registrations lived there: durable in a Redis cluster, in memory alone.

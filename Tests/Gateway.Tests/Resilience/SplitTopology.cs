@@ -58,7 +58,6 @@ public sealed class SplitTopology : IAsyncDisposable
             ["Orleans:Membership:ProbeTimeout"] = "00:00:01",
             ["Orleans:Membership:NumMissedProbesLimit"] = "3",
             ["Orleans:Membership:NumVotesForDeathDeclaration"] = "1",
-            ["Orleans:CallTimeout"] = "00:00:02",
             ["Stt:Edge:DrainTimeout"] = "00:00:05",
             ["Stt:Pool:LeaseTtl"] = "00:00:05",
         };
