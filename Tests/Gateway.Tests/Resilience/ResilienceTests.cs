@@ -34,6 +34,34 @@ public sealed class ResilienceTests(ITestOutputHelper output)
     public Task Sessions_survive_a_silo_stopped_for_scale_in() =>
         RunAsync(topology => topology.Silos[0].TerminateAsync(TimeSpan.FromSeconds(60)), SomeSessionsMoved);
 
+    [Fact]
+    public async Task A_silo_that_joins_under_load_takes_new_sessions()
+    {
+        await using var topology = await SplitTopology.StartAsync(silos: 1);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        // The first sessions stream for 20 s, through the new silo's start and the second sessions.
+        var first = Enumerable.Range(0, Sessions).Select(_ => new StreamingClient()).ToList();
+        var running = first.Select((client, i) => client.RunAsync(
+            topology.Edges[i % 2].ListenUri, topology.Edges[(i + 1) % 2].ListenUri, Frames * 2, deadline.Token)).ToList();
+        await Task.WhenAll(first.Select(c => c.Opened)).WaitAsync(TimeSpan.FromSeconds(60));
+        var original = (await topology.SessionsPerSiloAsync()).Keys.Single();
+
+        await topology.AddSiloAsync();
+        var second = Enumerable.Range(0, Sessions).Select(_ => new StreamingClient()).ToList();
+        running.AddRange(second.Select((client, i) => client.RunAsync(
+            topology.Edges[i % 2].ListenUri, topology.Edges[(i + 1) % 2].ListenUri, Frames, deadline.Token)));
+        await Task.WhenAll(second.Select(c => c.Opened)).WaitAsync(TimeSpan.FromSeconds(60));
+        var placed = await topology.SessionsPerSiloAsync();
+        output.WriteLine($"sessions per silo once the second {Sessions} opened: {string.Join(", ", placed.Select(p => $"{p.Key}{(p.Key == original ? " (original)" : " (joined)")}: {p.Value}"))}");
+        await Task.WhenAll(running);
+
+        var problems = first.Concat(second).Select((c, i) => (i, problem: c.Problem())).Where(p => p.problem is not null).ToList();
+        Assert.True(problems.Count == 0,
+            $"{problems.Count} of {2 * Sessions} sessions did not end normally:\n{string.Join("\n", problems.Select(p => $"#{p.i}: {p.problem}"))}\n{topology.Logs}");
+        Assert.True(placed.Where(p => p.Key != original).Sum(p => p.Value) > 0, "The silo that joined took none of the new sessions.");
+        await topology.AssertNothingLeakedAsync();
+    }
+
     /// <summary>The removal hit the sessions: each client of the removed edge resumed on the other.</summary>
     private static void EveryClientOfEdge0Resumed(IReadOnlyList<StreamingClient> clients) =>
         Assert.All(clients.Where((_, i) => i % 2 == 0), c => Assert.True(c.Resumes >= 1, "A client of the removed edge never resumed."));

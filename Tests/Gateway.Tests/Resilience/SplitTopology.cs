@@ -24,8 +24,11 @@ public sealed class SplitTopology : IAsyncDisposable
 
     private readonly IHost _observer;
 
-    private SplitTopology(List<SimulatorServer> servers, List<NodeProcess> silos, List<NodeProcess> edges, IHost observer)
+    private readonly Dictionary<string, string?> _settings;
+
+    private SplitTopology(Dictionary<string, string?> settings, List<SimulatorServer> servers, List<NodeProcess> silos, List<NodeProcess> edges, IHost observer)
     {
+        _settings = settings;
         Servers = servers;
         Silos = silos;
         Edges = edges;
@@ -42,7 +45,7 @@ public sealed class SplitTopology : IAsyncDisposable
 
     public IEnumerable<string> BackendIds => Servers.Select((_, i) => $"gpu-{i + 1}");
 
-    public static async Task<SplitTopology> StartAsync()
+    public static async Task<SplitTopology> StartAsync(int silos = 2)
     {
         await using (var redis = await ConnectionMultiplexer.ConnectAsync($"{Redis},abortConnect=false,connectTimeout=2000"))
         {
@@ -71,12 +74,8 @@ public sealed class SplitTopology : IAsyncDisposable
             settings[$"Stt:Backends:{i}:Capacity"] = "100";
         }
 
-        var silos = Enumerable.Range(0, 2).Select(_ => NodeProcess.StartSilo(new Dictionary<string, string?>(settings)
-        {
-            ["Orleans:SiloPort"] = FreePort.Next().ToString(),
-            ["Orleans:GatewayPort"] = FreePort.Next().ToString(),
-        })).ToList();
-        await Task.WhenAll(silos.Select(s => s.WaitHealthyAsync(TimeSpan.FromSeconds(60))));
+        var siloNodes = Enumerable.Range(0, silos).Select(_ => StartSilo(settings)).ToList();
+        await Task.WhenAll(siloNodes.Select(s => s.WaitHealthyAsync(TimeSpan.FromSeconds(60))));
 
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
@@ -84,14 +83,49 @@ public sealed class SplitTopology : IAsyncDisposable
         builder.UseOrleansClient(client => client.AddOrleansStt(builder.Configuration));
         var observer = builder.Build();
         await observer.StartAsync();
-        var topology = new SplitTopology(servers, silos, [], observer);
-        var management = topology.Cluster.GetGrain<IManagementGrain>(0);
-        Assert.Equal(2, await Eventually.Equal(2, async () => (await management.GetHosts(onlyActive: true)).Count, TimeSpan.FromSeconds(30)));
+        var topology = new SplitTopology(settings, servers, siloNodes, [], observer);
+        await topology.WaitActiveSilosAsync(silos);
 
         topology.Edges.AddRange(Enumerable.Range(0, 2).Select(_ => NodeProcess.StartEdge(settings)));
         await Task.WhenAll(topology.Edges.Select(e => e.WaitHealthyAsync(TimeSpan.FromSeconds(60))));
         await Task.WhenAll(topology.Edges.Select(WarmUpAsync));
         return topology;
+    }
+
+    /// <summary>A silo joining the running cluster (scale-out); returns once the cluster counts it active.</summary>
+    public async Task<NodeProcess> AddSiloAsync()
+    {
+        var silo = StartSilo(_settings);
+        Silos.Add(silo);
+        await silo.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await WaitActiveSilosAsync(Silos.Count(s => !s.HasExited));
+        return silo;
+    }
+
+    /// <summary>Session grains alive on each active silo, by silo address.</summary>
+    public async Task<Dictionary<SiloAddress, int>> SessionsPerSiloAsync()
+    {
+        var management = Cluster.GetGrain<IManagementGrain>(0);
+        var counts = new Dictionary<SiloAddress, int>();
+        foreach (var silo in (await management.GetHosts(onlyActive: true)).Keys)
+        {
+            var stats = await management.GetSimpleGrainStatistics([silo]);
+            counts[silo] = stats.Where(s => s.GrainType.Contains("SessionGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        }
+
+        return counts;
+    }
+
+    private static NodeProcess StartSilo(Dictionary<string, string?> settings) => NodeProcess.StartSilo(new Dictionary<string, string?>(settings)
+    {
+        ["Orleans:SiloPort"] = FreePort.Next().ToString(),
+        ["Orleans:GatewayPort"] = FreePort.Next().ToString(),
+    });
+
+    private async Task WaitActiveSilosAsync(int count)
+    {
+        var management = Cluster.GetGrain<IManagementGrain>(0);
+        Assert.Equal(count, await Eventually.Equal(count, async () => (await management.GetHosts(onlyActive: true)).Count, TimeSpan.FromSeconds(30)));
     }
 
     /// <summary>
