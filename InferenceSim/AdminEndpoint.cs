@@ -5,7 +5,8 @@ namespace OrleansStt.InferenceSim;
 
 /// <summary>
 /// The fault-injection API (<c>/admin/…</c>) on the stream port, for harnesses and demos that run the
-/// simulator out of process. Unauthenticated: the simulator is a test tool, never a production server.
+/// simulator out of process. Unauthenticated: the simulator is a test tool, never a production server; and
+/// mapped only when <see cref="SimulatorOptions.AdminApi"/> asks for it, so an exposed port is not open to it.
 /// </summary>
 internal sealed partial class AdminEndpoint(
     SimulatorFaults faults,
@@ -14,8 +15,16 @@ internal sealed partial class AdminEndpoint(
 {
     private const string DefaultFailureMessage = "simulated failure";
 
-    public static void Map(WebApplication app)
+    public static void Map(WebApplication app, bool enabled)
     {
+        if (!enabled)
+        {
+            // Said once the host has started: a start that fails on invalid options has more important news.
+            var offLogger = app.Services.GetRequiredService<ILogger<AdminEndpoint>>();
+            app.Lifetime.ApplicationStarted.Register(() => LogOff(offLogger));
+            return;
+        }
+
         app.MapGet("/admin/faults", context => From(context).GetFaultsAsync(context));
         app.MapPut("/admin/faults", context => From(context).UpdateFaultsAsync(context));
         app.MapPost("/admin/faults/reset", context => From(context).ResetAsync(context));
@@ -118,6 +127,11 @@ internal sealed partial class AdminEndpoint(
         return context.Response.WriteAsJsonAsync(
             new AdminError("bad_request", message), SimulatorJsonContext.Default.AdminError, contentType: null, context.RequestAborted);
     }
+
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Admin API (/admin/...) is off; set Simulator:AdminApi=true (environment Simulator__AdminApi=true) to turn on fault injection over HTTP")]
+    private static partial void LogOff(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Faults now {Faults}")]
     private static partial void LogFaults(ILogger logger, FaultsResponse faults);

@@ -9,7 +9,7 @@ public static class SimulatorApplication
     /// <summary>
     /// The standalone process: standard .NET configuration (command line, environment, appsettings),
     /// options from the <see cref="SimulatorOptions.SectionName"/> section, validated at start.
-    /// <c>POST /admin/die</c> stops it, so <c>RunAsync</c> returns.
+    /// <c>POST /admin/die</c> (with <c>Simulator:AdminApi</c> on) stops it, so <c>RunAsync</c> returns.
     /// </summary>
     public static WebApplication Create(string[] args)
     {
@@ -24,6 +24,7 @@ public static class SimulatorApplication
         services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>();
         services.AddSingleton(_ => new SimulatorStats());
         services.AddSingleton(provider => new SimulatorFaults(provider.GetRequiredService<IOptions<SimulatorOptions>>().Value));
+        services.AddSingleton(provider => new SimulatorCapabilities(provider.GetRequiredService<IOptions<SimulatorOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StreamEndpoint>();
         services.AddSingleton<AdminEndpoint>();
@@ -33,8 +34,22 @@ public static class SimulatorApplication
         app.UseWebSockets();
         app.Map("/v1/stream", context => context.RequestServices.GetRequiredService<StreamEndpoint>().HandleAsync(context));
         app.MapGet("/health", WriteHealthAsync);
-        AdminEndpoint.Map(app);
+        AdminEndpoint.Map(app, AdminApiRequested(app.Services));
         return app;
+    }
+
+    // Routes are fixed before the host starts, so this reads the options ahead of ValidateOnStart. Options that
+    // fail to bind or validate make the start fail and say why, so the answer given for them never serves a request.
+    private static bool AdminApiRequested(IServiceProvider services)
+    {
+        try
+        {
+            return services.GetRequiredService<IOptions<SimulatorOptions>>().Value.AdminApi;
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     // Sick outranks draining: a gateway must not count on the running streams of a sick server.
@@ -48,7 +63,14 @@ public static class SimulatorApplication
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         }
 
-        var health = new HealthResponse(status, services.GetRequiredService<SimulatorStats>().ActiveStreams, faults.EffectiveCapacity);
+        var capabilities = services.GetRequiredService<SimulatorCapabilities>();
+        var health = new HealthResponse(
+            status,
+            services.GetRequiredService<SimulatorStats>().ActiveStreams,
+            faults.EffectiveCapacity,
+            capabilities.Encodings,
+            capabilities.Languages,
+            capabilities.TranslationLanguages);
         return context.Response.WriteAsJsonAsync(health, SimulatorJsonContext.Default.HealthResponse, contentType: null, context.RequestAborted);
     }
 }

@@ -25,6 +25,19 @@ public sealed class SimulatorOptions
     /// <summary>Speech mode: unvoiced audio that ends an utterance; a multiple of <see cref="WindowMs"/>.</summary>
     public int SilenceToFinalMs { get; set; } = 300;
 
+    /// <summary>
+    /// Serve the unauthenticated fault-injection API under <c>/admin/</c>. Off by default: anyone who can reach
+    /// the port could otherwise make this server look broken. In-process, <see cref="SimulatorServer.Faults"/>
+    /// works either way.
+    /// </summary>
+    public bool AdminApi { get; set; }
+
+    /// <summary>BCP 47 tags a <c>start</c>'s <c>language</c> must be one of (case-insensitive); empty accepts any.</summary>
+    public IList<string> Languages { get; } = [];
+
+    /// <summary>BCP 47 tags every <c>translate</c> target must be one of (case-insensitive); empty accepts any.</summary>
+    public IList<string> TranslationLanguages { get; } = [];
+
     /// <summary>Faults injected from the start (section <c>Simulator:Faults</c>); all off by default.</summary>
     public SimulatorFaultOptions Faults { get; } = new();
 
@@ -38,6 +51,18 @@ public sealed class SimulatorOptions
         target.VoicedRms = VoicedRms;
         target.WordMs = WordMs;
         target.SilenceToFinalMs = SilenceToFinalMs;
+        target.AdminApi = AdminApi;
+        CopyList(Languages, target.Languages);
+        CopyList(TranslationLanguages, target.TranslationLanguages);
         Faults.CopyTo(target.Faults);
+    }
+
+    private static void CopyList(IList<string> source, IList<string> target)
+    {
+        target.Clear();
+        foreach (var item in source)
+        {
+            target.Add(item);
+        }
     }
 }

@@ -1,8 +1,9 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace OrleansStt.InferenceSim;
 
-internal sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOptions>
+internal sealed partial class SimulatorOptionsValidator : IValidateOptions<SimulatorOptions>
 {
     private const string Prefix = SimulatorOptions.SectionName + ":";
 
@@ -28,6 +29,9 @@ internal sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOpti
             CheckMultipleOfWindow(failures, nameof(options.SilenceToFinalMs), options.SilenceToFinalMs, options.WindowMs);
         }
 
+        CheckLanguageTags(failures, nameof(options.Languages), options.Languages);
+        CheckLanguageTags(failures, nameof(options.TranslationLanguages), options.TranslationLanguages);
+
         var faults = options.Faults;
         CheckRange(failures, $"{nameof(options.Faults)}:{nameof(faults.SlowMs)}", faults.SlowMs, 0, int.MaxValue);
         if (faults.Capacity is { } capacity)
@@ -50,6 +54,23 @@ internal sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOpti
             : $"{Prefix}{key} must be between {min} and {max} (got {value}).");
         return false;
     }
+
+    // The shape of a tag only (a language, then subtags), not the registry: enough to catch a typo or a list
+    // given as one comma-separated string, which would otherwise refuse every start.
+    private static void CheckLanguageTags(List<string> failures, string key, IList<string> tags)
+    {
+        for (var i = 0; i < tags.Count; i++)
+        {
+            if (tags[i] is not { } tag || !LanguageTag().IsMatch(tag))
+            {
+                failures.Add($"{Prefix}{key}:{i} must be a BCP 47 language tag such as en or pt-BR (got '{tags[i]}').");
+            }
+        }
+    }
+
+    // \z, not $: $ also matches before a final newline, which would let "en\n" through.
+    [GeneratedRegex(@"\A[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*\z")]
+    private static partial Regex LanguageTag();
 
     // Words and silence are counted in whole analysis windows.
     private static void CheckMultipleOfWindow(List<string> failures, string key, int value, int windowMs)

@@ -19,7 +19,7 @@ public sealed class SimulatorServer : IAsyncDisposable
         Stats = app.Services.GetRequiredService<SimulatorStats>();
         Faults = app.Services.GetRequiredService<SimulatorFaults>();
 
-        // POST /admin/die stops the host's lifetime, which nothing here awaits (there is no RunAsync),
+        // POST /admin/die (when the admin API is on) stops the host's lifetime, which nothing here awaits (there is no RunAsync),
         // so finish the stop from here; when DisposeAsync started the stop, this call just waits for it.
         app.Lifetime.ApplicationStopping.Register(() => _ = Task.Run(() => DisposeAsync().AsTask()));
     }
@@ -32,7 +32,10 @@ public sealed class SimulatorServer : IAsyncDisposable
 
     public SimulatorStats Stats { get; }
 
-    /// <summary>This instance's injected faults; <c>/admin/faults</c> changes the same object.</summary>
+    /// <summary>
+    /// This instance's injected faults, whether or not <see cref="SimulatorOptions.AdminApi"/> is on;
+    /// <c>/admin/faults</c>, when mapped, changes the same object.
+    /// </summary>
     public SimulatorFaults Faults { get; }
 
     /// <summary>Starts a simulator listening on <paramref name="url"/>; port 0 picks a free port.</summary>

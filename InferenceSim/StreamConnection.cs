@@ -11,7 +11,6 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
 {
     // Audio is handled chunk by chunk, so this bounds only text frames. Below the large-object threshold.
     private const int ReceiveBufferBytes = 64 * 1024;
-    private const string SupportedEncoding = "pcm_s16le";
     private const int DefaultSampleRate = 16_000;
     private const int MinSampleRate = 8_000;
     private const int MaxSampleRate = 192_000;
@@ -23,6 +22,7 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
     private readonly SimulatorOptions options;
     private readonly SimulatorStats stats;
     private readonly SimulatorFaults faults;
+    private readonly SimulatorCapabilities capabilities;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly OutboundQueue outbound;
@@ -39,6 +39,7 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
         SimulatorOptions options,
         SimulatorStats stats,
         SimulatorFaults faults,
+        SimulatorCapabilities capabilities,
         TimeProvider time,
         ILogger logger)
     {
@@ -46,6 +47,7 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
         this.options = options;
         this.stats = stats;
         this.faults = faults;
+        this.capabilities = capabilities;
         this.time = time;
         this.logger = logger;
         outbound = new OutboundQueue(socket, faults, time);
@@ -206,22 +208,38 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
             return;
         }
 
+        // Refusals of the request itself carry bad_request: any server would refuse it, so the gateway must not
+        // take it for a failure of this one. Everything below them is about this server's state and carries no code.
         var sampleRate = command.SampleRate ?? DefaultSampleRate;
         if (sampleRate is < MinSampleRate or > MaxSampleRate)
         {
-            SendError($"sample_rate must be between {MinSampleRate} and {MaxSampleRate} (got {sampleRate})");
+            SendBadRequest($"sample_rate must be between {MinSampleRate} and {MaxSampleRate} (got {sampleRate})");
             return;
         }
 
-        if (command.Encoding is not (null or SupportedEncoding))
+        if (command.Encoding is not (null or SimulatorCapabilities.Encoding))
         {
-            SendError($"unsupported encoding '{command.Encoding}'; only {SupportedEncoding} is supported");
+            SendBadRequest($"unsupported encoding '{command.Encoding}'; only {SimulatorCapabilities.Encoding} is supported");
+            return;
+        }
+
+        if (!capabilities.AcceptsLanguage(command.Language))
+        {
+            SendBadRequest(command.Language is null
+                ? $"language is required; this server recognises {string.Join(", ", capabilities.Languages!)}"
+                : $"unsupported language '{command.Language}'; this server recognises {string.Join(", ", capabilities.Languages!)}");
             return;
         }
 
         if (!TryGetTranslations(command.Translate, out var languages))
         {
-            SendError("translate must be an array of language codes");
+            SendBadRequest("translate must be an array of language codes");
+            return;
+        }
+
+        if (languages.FirstOrDefault(language => !capabilities.AcceptsTranslation(language)) is { } untranslatable)
+        {
+            SendBadRequest($"unsupported translation language '{untranslatable}'; this server translates into {string.Join(", ", capabilities.TranslationLanguages!)}");
             return;
         }
 
@@ -293,8 +311,12 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
         LogEnded(logger, sessionId);
     }
 
-    private void SendError(string message) =>
-        outbound.Enqueue(new ErrorMessage(message), SimulatorJsonContext.Default.ErrorMessage, OutboundQueue.Immediately);
+    private void SendError(string message) => SendError(new ErrorMessage(message));
+
+    private void SendBadRequest(string message) => SendError(new ErrorMessage(message) { Code = ErrorMessage.BadRequest });
+
+    private void SendError(ErrorMessage error) =>
+        outbound.Enqueue(error, SimulatorJsonContext.Default.ErrorMessage, OutboundQueue.Immediately);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream {SessionId} started (language {Language}, {SampleRate} Hz)")]
     private static partial void LogStarted(ILogger logger, string? sessionId, string? language, int sampleRate);

@@ -7,6 +7,7 @@ internal sealed partial class StreamEndpoint(
     IOptions<SimulatorOptions> options,
     SimulatorStats stats,
     SimulatorFaults faults,
+    SimulatorCapabilities capabilities,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<StreamConnection> logger)
@@ -35,7 +36,7 @@ internal sealed partial class StreamEndpoint(
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             stats.ConnectionAccepted();
-            using var connection = new StreamConnection(socket, options.Value, stats, faults, time, logger);
+            using var connection = new StreamConnection(socket, options.Value, stats, faults, capabilities, time, logger);
 
             // Disposed before the connection, after waiting for a FailStreams that is already reaching it.
             using var failing = faults.OnFailStreams(connection.Fail);

@@ -17,17 +17,55 @@ public sealed class EdgeOptions
     /// </summary>
     public int MaxSessions { get; set; } = 10_000;
 
+    /// <summary>
+    /// Most sessions one API key holds on this edge at once; the next upgrade gets HTTP 429
+    /// <c>rate_limited</c> with <c>Retry-After</c>. Counted per edge, so a key reaching N edges may
+    /// hold N times this. Without keys there is no key to count against: only <see cref="MaxSessions"/> bounds.
+    /// </summary>
+    public int MaxSessionsPerClient { get; set; } = 100;
+
+    /// <summary>
+    /// How much faster than real time a client may send audio, after a burst of <see cref="AudioBurst"/>
+    /// (a resume re-sends a few seconds at once). Faster clients are read more slowly, not refused.
+    /// </summary>
+    public double MaxAudioSpeed { get; set; } = 2.0;
+
+    /// <summary>Audio a client may send at once beyond <see cref="MaxAudioSpeed"/>.</summary>
+    public TimeSpan AudioBurst { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Largest binary audio frame; a larger one ends the session with <c>payload_too_large</c> (1009).</summary>
     public int MaxAudioFrameBytes { get; set; } = 64 * 1024;
 
     /// <summary>Largest JSON control frame; a larger one is treated like an oversize audio frame.</summary>
     public int MaxControlFrameBytes { get; set; } = 4 * 1024;
 
+    /// <summary>
+    /// Audio encodings clients may ask for; any other gets HTTP 400 before a GPU server sees it.
+    /// Empty: <c>pcm_s16le</c>, the one every server of the protocol takes. (Empty rather than a
+    /// default list, since configuration adds to a list instead of replacing it.)
+    /// </summary>
+    public List<string> Encodings { get; set; } = [];
+
+    /// <summary>Spoken languages clients may ask for; empty: any well-formed tag, and the GPU server decides.</summary>
+    public List<string> Languages { get; set; } = [];
+
+    /// <summary>Languages clients may ask <c>translate</c> for; empty: any well-formed tag, and the GPU server decides.</summary>
+    public List<string> TranslationLanguages { get; set; } = [];
+
+    /// <summary>The encodings actually accepted: <see cref="Encodings"/>, or <c>pcm_s16le</c> when none are configured.</summary>
+    public IReadOnlyList<string> AcceptedEncodings => Encodings.Count > 0 ? Encodings : ["pcm_s16le"];
+
     /// <summary>Most languages one session may ask <c>translate</c> for.</summary>
     public int MaxTranslations { get; set; } = 8;
 
     /// <summary>Messages queued for a client that reads too slowly before the edge drops its socket.</summary>
     public int OutputQueueLimit { get; set; } = 4096;
+
+    /// <summary>
+    /// Bytes of messages (estimated from their text) queued for a client that reads too slowly before
+    /// the edge drops its socket: what one client that never reads can cost this edge.
+    /// </summary>
+    public long OutputQueueMaxBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
     /// Delivery streams this edge listens on; its sessions are spread over them so that several

@@ -12,6 +12,14 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             problems.Add("Stt:Edge:ApiKeys must not contain empty keys.");
         }
 
+        foreach (var (key, values) in new[] { ("Encodings", options.Encodings), ("Languages", options.Languages), ("TranslationLanguages", options.TranslationLanguages) })
+        {
+            if (values.Any(string.IsNullOrWhiteSpace))
+            {
+                problems.Add($"Stt:Edge:{key} must not contain empty entries.");
+            }
+        }
+
         if (options.MaxSessions < 1)
         {
             problems.Add($"Stt:Edge:MaxSessions must be at least 1 (got {options.MaxSessions}).");
@@ -35,6 +43,26 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         if (options.OutputQueueLimit < 16)
         {
             problems.Add($"Stt:Edge:OutputQueueLimit must be at least 16 (got {options.OutputQueueLimit}).");
+        }
+
+        if (options.MaxSessionsPerClient < 1)
+        {
+            problems.Add($"Stt:Edge:MaxSessionsPerClient must be at least 1 (got {options.MaxSessionsPerClient}).");
+        }
+
+        if (!(options.MaxAudioSpeed >= 1.0))
+        {
+            problems.Add($"Stt:Edge:MaxAudioSpeed must be at least 1 (real time) (got {options.MaxAudioSpeed}).");
+        }
+
+        if (options.AudioBurst < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"Stt:Edge:AudioBurst must be at least 00:00:01 (got {options.AudioBurst}).");
+        }
+
+        if (options.OutputQueueMaxBytes < 16 * 1024)
+        {
+            problems.Add($"Stt:Edge:OutputQueueMaxBytes must be at least 16384 (got {options.OutputQueueMaxBytes}).");
         }
 
         if (options.DeliveryStreams < 1)

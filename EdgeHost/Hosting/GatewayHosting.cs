@@ -6,8 +6,8 @@ using OrleansStt.EdgeHost.Delivery;
 using OrleansStt.EdgeHost.Embedded;
 using OrleansStt.EdgeHost.Listen;
 using OrleansStt.Grains.Hosting;
-using OrleansStt.Grains.Interfaces.Protocol;
 using OrleansStt.Grains.Operations;
+using OrleansStt.Grains.Security;
 
 namespace OrleansStt.EdgeHost.Hosting;
 
@@ -27,8 +27,15 @@ public static class GatewayHosting
         builder.Services.AddSingleton(EdgeIdentity.CreateUnique(sessionsLiveElsewhere: cluster.UsesRedis));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionSlots>();
+        builder.Services.AddSingleton<ClientQuotas>();
         builder.Services.AddOptions<EdgeOptions>().Bind(builder.Configuration.GetSection(EdgeOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
+
+        // Open without an operator key only as the developer's single-process gateway: a cluster, or
+        // a gateway whose clients need keys, is one somebody means to expose.
+        var clientKeys = builder.Configuration.GetSection($"{EdgeOptions.Section}:ApiKeys").Get<List<string>>() ?? [];
+        builder.Services.AddOperatorAccess(builder.Configuration, new OperatorAccessMode(
+            OpenWithoutKeys: !cluster.UsesRedis && clientKeys.Count == 0, ClientKeys: clientKeys));
 
         if (cluster.UsesRedis)
         {
@@ -60,12 +67,9 @@ public static class GatewayHosting
 
         if (!ClusterSettings.From(app.Configuration).UsesRedis)
         {
-            app.MapOrleansDashboard("/dashboard");
-            // The edge faces clients: draining a GPU server takes the same key as listening.
-            app.MapBackendOperations().AddEndpointFilter(async (context, next) =>
-                ApiKeys.Admits(context.HttpContext.Request, context.HttpContext.RequestServices.GetRequiredService<IOptions<EdgeOptions>>().Value.ApiKeys)
-                    ? await next(context)
-                    : TypedResults.Json(new Refusal(ErrorCodes.Unauthorized, "A valid API key is required."), EdgeJsonContext.Default.Refusal, statusCode: StatusCodes.Status401Unauthorized));
+            // The single-process gateway hosts a silo, and with it the operators' endpoints.
+            app.MapOrleansDashboard("/dashboard").RequireOperator();
+            app.MapBackendOperations().RequireOperator();
         }
 
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));

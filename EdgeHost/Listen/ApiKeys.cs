@@ -1,39 +1,25 @@
-using System.Security.Cryptography;
-using System.Text;
+using OrleansStt.Grains.Security;
 
 namespace OrleansStt.EdgeHost.Listen;
 
-/// <summary>Checks the credential of PROTOCOL §1: a Bearer header, or <c>access_token</c> for browsers.</summary>
+/// <summary>
+/// The client credential of PROTOCOL §1 (a Bearer header, or <c>access_token</c> for browsers), and
+/// who the client is for its quotas. A short-lived browser token would be one more way to name a client here.
+/// </summary>
 public static class ApiKeys
 {
-    public static bool Admits(HttpRequest request, IReadOnlyList<string> keys)
+    /// <summary>Every client of a gateway without keys: nobody to count sessions against but the edge itself.</summary>
+    public const string Anonymous = "anonymous";
+
+    /// <summary>The client a request comes from (<c>key:N</c>, or <see cref="Anonymous"/> when no keys are configured), or null when its credential is refused.</summary>
+    public static string? Identify(HttpContext context, IReadOnlyList<string> keys)
     {
         if (keys.Count == 0)
         {
-            return true;
+            return Anonymous;
         }
 
-        var presented = BearerToken(request) ?? request.Query["access_token"].FirstOrDefault();
-        if (string.IsNullOrEmpty(presented))
-        {
-            return false;
-        }
-
-        var presentedBytes = Encoding.UTF8.GetBytes(presented);
-        var admitted = false;
-        foreach (var key in keys)
-        {
-            // Compare against every key in constant time so timing reveals neither key nor position.
-            admitted |= CryptographicOperations.FixedTimeEquals(presentedBytes, Encoding.UTF8.GetBytes(key));
-        }
-
-        return admitted;
-    }
-
-    private static string? BearerToken(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        const string scheme = "Bearer ";
-        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
+        var index = SecretList.IndexOf(keys, Credentials.Presented(context.Request, allowQuery: true));
+        return index < 0 ? null : $"key:{index}";
     }
 }

@@ -19,11 +19,12 @@ public sealed partial class ClientConnection
 {
     private readonly EdgeOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<SessionOutput> _output;
+    private readonly OutputQueue _output;
     private readonly CancellationTokenSource _writerStop = new();
     private readonly CancellationTokenSource _readerStop = new();
     private WebSocket? _socket;
     private long _lastWrittenSeq;
+    private int _droppedAsSlow;
 
     // Set once the writer has sent the session's last message (or the 4000 of a resume elsewhere) and a close frame.
     private volatile bool _closedByGateway;
@@ -33,22 +34,19 @@ public sealed partial class ClientConnection
     {
         _options = options;
         _logger = logger;
-        _output = Channel.CreateBounded<SessionOutput>(new BoundedChannelOptions(options.OutputQueueLimit)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _output = new OutputQueue(options.OutputQueueLimit, options.OutputQueueMaxBytes);
     }
 
     /// <summary>Where the session's output goes; written by <see cref="EdgeSession.Deliver"/>.</summary>
-    public ChannelWriter<SessionOutput> Output => _output.Writer;
+    public ChannelWriter<SessionOutput> Output => _output;
 
     /// <summary>The client reads slower than its results arrive; keeping up would need unbounded memory.</summary>
     public void OnOutputOverflow(string sessionId)
     {
-        if (_socket is { } socket && !_closedByGateway)
+        // Results keep arriving until the abort is seen: one line per socket, not one per result.
+        if (_socket is { } socket && !_closedByGateway && Interlocked.Exchange(ref _droppedAsSlow, 1) == 0)
         {
-            LogSlowClient(_logger, sessionId, _options.OutputQueueLimit);
+            LogSlowClient(_logger, sessionId, _options.OutputQueueLimit, _output.Bytes, _options.OutputQueueMaxBytes);
             socket.Abort();
         }
     }
@@ -116,6 +114,7 @@ public sealed partial class ClientConnection
         var closeStreamSent = false;
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(drained, _readerStop.Token);
         using var frames = new FrameBuffer(Math.Max(_options.MaxAudioFrameBytes, _options.MaxControlFrameBytes));
+        using var pacer = new AudioPacer(_options.MaxAudioSpeed, _options.AudioBurst);
         try
         {
             while (!_closedByGateway)
@@ -131,11 +130,14 @@ public sealed partial class ClientConnection
                             $"A {(frame.Type == WebSocketMessageType.Binary ? "binary" : "text")} frame exceeded {Limit(frame.Type)} bytes.",
                             EndsSession: true));
                         return Ending.GatewayCloses;
+                    // After close_stream the session only flushes: late audio and commands are ignored
+                    // (docs/protocol.md), since the session may already have ended.
                     case WebSocketMessageType.Binary when !closeStreamSent:
+                        await pacer.WaitAsync(frames.Received.Length, session.SampleRate, reading.Token);
                         await session.SendAudioAsync(frames.Received.ToArray());
                         break;
-                    case WebSocketMessageType.Text:
-                        closeStreamSent |= await OnCommandAsync(session, frames.Received.ToArray());
+                    case WebSocketMessageType.Text when !closeStreamSent:
+                        closeStreamSent = await OnCommandAsync(session, frames.Received.ToArray());
                         break;
                 }
             }
@@ -224,6 +226,7 @@ public sealed partial class ClientConnection
         {
             await foreach (var output in _output.Reader.ReadAllAsync(_writerStop.Token))
             {
+                _output.Taken(output);
                 if (output.Message is not { } message)
                 {
                     // PROTOCOL §1.3: the client resumed on another socket; this one gets nothing more.
@@ -297,7 +300,7 @@ public sealed partial class ClientConnection
 
     private async Task FinishCloseHandshakeAsync(WebSocket socket, bool drained)
     {
-        _output.Writer.TryComplete();
+        _output.TryComplete();
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived && !_closedByGateway)
         {
             // Echo a client's close; tell a client still connected that this edge is going away.
@@ -354,8 +357,8 @@ public sealed partial class ClientConnection
 
     private readonly record struct ReceivedFrame(WebSocketMessageType Type, bool TooLarge);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping the socket of session {SessionId}: more than {Limit} messages waited for a slow client")]
-    private static partial void LogSlowClient(ILogger logger, string sessionId, int limit);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping the socket of session {SessionId}: a slow client let its queue fill (limits {Limit} messages, {MaxBytes} bytes; {Bytes} bytes queued)")]
+    private static partial void LogSlowClient(ILogger logger, string sessionId, int limit, long bytes, long maxBytes);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Session {SessionId} failed at the edge")]
     private static partial void LogSessionFailed(ILogger logger, Exception exception, string sessionId);

@@ -21,12 +21,13 @@ public static class ListenEndpoint
         EdgeIdentity edge,
         OutputRouter router,
         SessionSlots slots,
+        ClientQuotas quotas,
         EdgeDrain drain,
         IOptions<EdgeOptions> options,
         TimeProvider time,
         ILogger<ClientConnection> logger)
     {
-        if (!ApiKeys.Admits(context.Request, options.Value.ApiKeys))
+        if (ApiKeys.Identify(context, options.Value.ApiKeys) is not { } client)
         {
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
                 "A valid API key is required: 'Authorization: Bearer KEY' or '?access_token=KEY'.");
@@ -50,6 +51,15 @@ public static class ListenEndpoint
             context.Response.Headers.RetryAfter = "1";
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
                 "This edge is shutting down; connect to another edge.");
+            return;
+        }
+
+        using var quota = quotas.TryOpen(client);
+        if (!quota.IsAcquired)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await RefuseAsync(context, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+                $"This client holds its limit of {quotas.Limit} sessions on this edge; close one or try again later.");
             return;
         }
 

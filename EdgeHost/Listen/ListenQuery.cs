@@ -88,6 +88,12 @@ public static partial class ListenQuery
             return false;
         }
 
+        if (!Allowed(options.Languages, language))
+        {
+            problem = $"'language' {language} is not offered here; offered: {string.Join(", ", options.Languages)}.";
+            return false;
+        }
+
         var translate = new List<string>();
         if (Single(query, "translate") is { Length: > 0 } targets)
         {
@@ -96,6 +102,12 @@ public static partial class ListenQuery
                 if (!LanguageTag().IsMatch(target))
                 {
                     problem = $"'translate' must be comma-separated BCP-47 tags such as ja,de (got '{target}').";
+                    return false;
+                }
+
+                if (!Allowed(options.TranslationLanguages, target))
+                {
+                    problem = $"'translate' {target} is not offered here; offered: {string.Join(", ", options.TranslationLanguages)}.";
                     return false;
                 }
 
@@ -130,10 +142,19 @@ public static partial class ListenQuery
             return false;
         }
 
+        if (!options.AcceptedEncodings.Contains(encoding, StringComparer.Ordinal))
+        {
+            problem = $"'encoding' {encoding} is not supported; supported: {string.Join(", ", options.AcceptedEncodings)}.";
+            return false;
+        }
+
         request = new SessionRequest(language, translate, sampleRate, encoding);
         problem = null;
         return true;
     }
+
+    private static bool Allowed(List<string> offered, string tag) =>
+        offered.Count == 0 || offered.Contains(tag, StringComparer.OrdinalIgnoreCase);
 
     private static string? Single(IQueryCollection query, string key) =>
         query.TryGetValue(key, out var values) ? values[0] : null;

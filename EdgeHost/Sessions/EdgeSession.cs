@@ -102,6 +102,9 @@ public sealed partial class EdgeSession : IDisposable
 
     public string SessionId { get; }
 
+    /// <summary>The session's audio sample rate, once it is opened or resumed: what a frame of audio is worth in time.</summary>
+    public int SampleRate { get; private set; } = 16_000;
+
     public ISessionGrain Grain { get; }
 
     /// <summary>This socket's current link; a new one after each rebuild, so output of the lost activation is dropped.</summary>
@@ -114,6 +117,7 @@ public sealed partial class EdgeSession : IDisposable
     public async Task<OpenOutcome> OpenAsync(SessionRequest request)
     {
         _request = request;
+        SampleRate = request.SampleRate;
         _copy = NewCopy(request.SampleRate);
         return await Grain.Open(request, Link);
     }
@@ -131,6 +135,7 @@ public sealed partial class EdgeSession : IDisposable
         lock (_copyLock)
         {
             (_request, _resumeToken, _audioFrames) = (accepted.Request, resumeToken, accepted.AudioFrames);
+            SampleRate = accepted.Request.SampleRate;
             _copy = NewCopy(accepted.Request.SampleRate);
             _copy?.StartAt(accepted.ReplayStartBytes);
             _copy?.Append(accepted.Replay);

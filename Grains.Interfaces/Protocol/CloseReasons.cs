@@ -8,4 +8,10 @@ public static class CloseReasons
 
     /// <summary>No audio or keepalive arrived within the idle timeout.</summary>
     public const string IdleTimeout = "idle_timeout";
+
+    /// <summary>No audio frame arrived within the no-audio timeout (keepalives do not count): the GPU stream is let go.</summary>
+    public const string NoAudio = "no_audio";
+
+    /// <summary>The session reached its maximum lifetime.</summary>
+    public const string MaxLifetime = "max_lifetime";
 }

@@ -5,6 +5,17 @@ public sealed class SessionOptions
     /// <summary>A session with no audio or keepalive for this long is closed (<c>idle_timeout</c>).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A linked session that receives no audio frame for this long is closed (<c>no_audio</c>), even
+    /// if keepalives come: a GPU stream is the fleet's scarcest resource, and a microphone sends
+    /// audio all the time (silence too). Keepalives bridge shorter gaps; a push-to-talk client
+    /// closes and opens a session per utterance.
+    /// </summary>
+    public TimeSpan NoAudioTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The longest a session may last (<c>closed</c> <c>max_lifetime</c>); a client that needs longer opens a new one.</summary>
+    public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromHours(4);
+
     /// <summary>How long <c>close_stream</c> waits for the GPU server's <c>stopped</c>.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

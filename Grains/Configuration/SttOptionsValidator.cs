@@ -39,6 +39,8 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
         }
 
         RequirePositive(problems, "Stt:Session:IdleTimeout", options.Session.IdleTimeout);
+        RequirePositive(problems, "Stt:Session:NoAudioTimeout", options.Session.NoAudioTimeout);
+        RequirePositive(problems, "Stt:Session:MaxLifetime", options.Session.MaxLifetime);
         RequirePositive(problems, "Stt:Session:StopTimeout", options.Session.StopTimeout);
         RequirePositive(problems, "Stt:Session:ConnectTimeout", options.Session.ConnectTimeout);
         RequirePositive(problems, "Stt:Session:StallTimeout", options.Session.StallTimeout);

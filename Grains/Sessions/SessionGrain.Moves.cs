@@ -38,6 +38,12 @@ public sealed partial class SessionGrain
                 case StreamStopped when _state == SessionState.Stopping:
                     await FinishAsync();
                     return;
+                case ServerError { RefusesRequest: true } refusal:
+                    // Another server would refuse it too, and counting it against this one would let any
+                    // client take the fleet out of service with requests nobody supports.
+                    LogRequestRefused(logger, SessionId, stream.BackendId, refusal.Message);
+                    await EndAsync(new ErrorMessage(ErrorCodes.BadRequest, $"The GPU server refused this session's parameters: {refusal.Message}"));
+                    return;
                 case ServerError error:
                     await MoveAsync(BackendFailure.StreamError, $"it reported: {error.Message}");
                     return;
@@ -227,4 +233,7 @@ public sealed partial class SessionGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} leaves GPU server {BackendId} ({Failure}: {Why})")]
     private static partial void LogMoving(ILogger logger, string sessionId, string backendId, BackendFailure? failure, string why);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: GPU server {BackendId} refused its parameters ({Reason}); the session ends with bad_request")]
+    private static partial void LogRequestRefused(ILogger logger, string sessionId, string backendId, string? reason);
 }

@@ -42,6 +42,18 @@ public sealed partial class SessionGrain
             await EndAsync(new ClosedMessage(CloseReasons.IdleTimeout));
             return;
         }
+        else if (_state == SessionState.Streaming && _unlinkedAt is null && time.GetElapsedTime(_lastAudioAt, now) >= Settings.NoAudioTimeout)
+        {
+            LogNoAudio(logger, SessionId, Settings.NoAudioTimeout);
+            await EndAsync(new ClosedMessage(CloseReasons.NoAudio));
+            return;
+        }
+        else if (time.GetElapsedTime(_startedAt, now) >= Settings.MaxLifetime)
+        {
+            LogMaxLifetime(logger, SessionId, Settings.MaxLifetime);
+            await EndAsync(new ClosedMessage(CloseReasons.MaxLifetime));
+            return;
+        }
         else if (_stopSentAt is { } since && !_moving && time.GetElapsedTime(since, now) >= Settings.StallTimeout)
         {
             _stopSentAt = null;
@@ -72,7 +84,8 @@ public sealed partial class SessionGrain
         {
             due = _unlinkedAt is { } unlinked
                 ? Settings.GracePeriod - time.GetElapsedTime(unlinked, now)
-                : Settings.IdleTimeout - time.GetElapsedTime(_lastActivity, now);
+                : Earliest(Settings.IdleTimeout - time.GetElapsedTime(_lastActivity, now), Settings.NoAudioTimeout - time.GetElapsedTime(_lastAudioAt, now));
+            due = Earliest(due, Settings.MaxLifetime - time.GetElapsedTime(_startedAt, now));
             if (_stopSentAt is { } since)
             {
                 due = Earliest(due, Settings.StallTimeout - time.GetElapsedTime(since, now));
@@ -89,6 +102,12 @@ public sealed partial class SessionGrain
     }
 
     private static TimeSpan Earliest(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} ends: no audio within {Timeout}")]
+    private static partial void LogNoAudio(ILogger logger, string sessionId, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} ends: it reached its maximum lifetime of {Lifetime}")]
+    private static partial void LogMaxLifetime(ILogger logger, string sessionId, TimeSpan lifetime);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} ends: no resume within {GracePeriod}")]
     private static partial void LogGraceExpired(ILogger logger, string sessionId, TimeSpan gracePeriod);

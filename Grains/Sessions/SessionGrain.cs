@@ -47,6 +47,8 @@ public sealed partial class SessionGrain(
     private int _switches;
 
     private long _lastActivity;
+    private long _lastAudioAt;
+    private long _startedAt;
     private long? _unlinkedAt;
     private long? _endedAt;
 
@@ -130,7 +132,7 @@ public sealed partial class SessionGrain(
             return true;
         }
 
-        _lastActivity = time.GetTimestamp();
+        _lastActivity = _lastAudioAt = time.GetTimestamp();
         _replay.Append(chunk.Bytes);
         _audioFrames++;
         if (!_moving && _gpu is { } gpu && !await gpu.TrySendAudioAsync(chunk.Bytes))
@@ -294,14 +296,15 @@ public sealed partial class SessionGrain(
         _output = new ClientOutput(SessionId, outbox, new SessionLog(Settings.LogMaxMessages, Settings.LogMaxBytes));
         _timeline = new ResultTimeline(request.Language);
         _replay = new AudioReplayBuffer(request.SampleRate, Settings.ReplayWindow, Settings.ReplayMaxBytes);
-        _lastActivity = time.GetTimestamp();
+        _lastActivity = _lastAudioAt = _startedAt = time.GetTimestamp();
     }
 
     private void Link(EdgeLink edge)
     {
         _output.LinkTo(edge);
         _unlinkedAt = null;
-        _lastActivity = time.GetTimestamp();
+        // A resumed client sends its audio again from the frame the session names: a fresh start.
+        _lastActivity = _lastAudioAt = time.GetTimestamp();
         ArmWatchdog();
     }
 

@@ -11,7 +11,7 @@ internal static class HealthWait
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
 
     /// <summary>Until <paramref name="url"/> answers 200 and <paramref name="accept"/> (if any) likes the body.</summary>
-    public static async Task HttpAsync(ChildProcess child, Uri url, TimeSpan timeout, Func<string, bool>? accept = null, string? what = null)
+    public static async Task HttpAsync(ChildProcess child, Uri url, TimeSpan timeout, Func<string, bool>? accept = null, string? what = null, string? bearer = null)
     {
         var started = Stopwatch.GetTimestamp();
         var last = "no answer";
@@ -20,7 +20,13 @@ internal static class HealthWait
             ThrowIfExited(child);
             try
             {
-                using var response = await Http.GetAsync(url);
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                if (bearer is not null)
+                {
+                    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+                }
+
+                using var response = await Http.SendAsync(request);
                 var body = await response.Content.ReadAsStringAsync();
                 if (response.IsSuccessStatusCode && (accept is null || accept(body)))
                 {

@@ -15,6 +15,7 @@ internal sealed class Topology : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private readonly List<ChildProcess> _all = [];
+    private readonly string _operatorKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     private Topology(string logsDir) => LogsDir = logsDir;
 
@@ -93,6 +94,8 @@ internal sealed class Topology : IDisposable
             ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
             ["Orleans__Membership__NumMissedProbesLimit"] = "2",
             ["Orleans__Membership__NumVotesForDeathDeclaration"] = "1",
+            // A cluster keeps its Dashboard closed without an operator key; this run reads it to see both silos join.
+            ["Stt__Operators__Keys__0"] = _operatorKey,
         };
         var siloDll = RootDll(repo, "Silo");
         var silos = new List<Uri>();
@@ -111,7 +114,7 @@ internal sealed class Topology : IDisposable
         await Task.WhenAll(sims.Select(s => HealthWait.HttpAsync(s.Child, s.Health, StartTimeout)));
         await Task.WhenAll(Silos.Select((silo, i) => HealthWait.HttpAsync(silo, new Uri(silos[i], "/healthz"), StartTimeout)));
         // Edges start once both silos are in the cluster, so each edge's gateway list holds both from the start.
-        await HealthWait.HttpAsync(Silos[0], new Uri(silos[0], "/dashboard/DashboardCounters"), StartTimeout, body => ActiveHosts(body) >= 2, "both silos active");
+        await HealthWait.HttpAsync(Silos[0], new Uri(silos[0], "/dashboard/DashboardCounters"), StartTimeout, body => ActiveHosts(body) >= 2, "both silos active", _operatorKey);
 
         var edgeDll = RootDll(repo, "EdgeHost");
         for (var i = 0; i < 2; i++)

@@ -8,9 +8,31 @@ public sealed class AdminApiTests
     private const string AllOff = """{"refuse_connections":false,"stall":false,"slow_ms":0,"sick":false,"draining":false}""";
 
     [Fact]
+    public async Task With_the_default_options_every_admin_route_is_404_while_health_streams_and_in_process_faults_work()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { Mode = SimulatorMode.Echo });
+        using var http = new SimHttp(server.BaseUri);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("admin/faults")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PutAsync("admin/faults", """{"sick":true}""")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("admin/faults/reset")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("admin/close-streams")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("admin/fail-streams")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("admin/die")).Status);
+
+        Assert.False(server.Faults.Sick);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("health")).Status);
+        await using var client = await SimClient.ConnectEchoStreamAsync(server.StreamUri);
+
+        // The in-process handle does not depend on the HTTP API.
+        server.Faults.Sick = true;
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("health")).Status);
+    }
+
+    [Fact]
     public async Task Put_changes_the_given_faults_get_reports_them_and_reset_turns_everything_off()
     {
-        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions());
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { AdminApi = true });
         using var http = new SimHttp(server.BaseUri);
         Assert.Equal((HttpStatusCode.OK, AllOff), await http.GetAsync("admin/faults"));
 
@@ -43,7 +65,7 @@ public sealed class AdminApiTests
     [InlineData("null", "expected a JSON object")]
     public async Task An_invalid_update_gets_400_and_changes_nothing(string body, string expectedMessage)
     {
-        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions());
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { AdminApi = true });
         server.Faults.Sick = true;
         using var http = new SimHttp(server.BaseUri);
 
@@ -58,18 +80,18 @@ public sealed class AdminApiTests
     [Fact]
     public async Task A_put_takes_effect_at_once()
     {
-        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { Capacity = 4 });
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { AdminApi = true, Capacity = 4 });
         using var http = new SimHttp(server.BaseUri);
 
         await http.PutAsync("admin/faults", """{"draining":true,"capacity":3}""");
 
-        Assert.Equal((HttpStatusCode.ServiceUnavailable, """{"status":"draining","active_streams":0,"capacity":3}"""), await http.GetAsync("health"));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, """{"status":"draining","active_streams":0,"capacity":3,"encodings":["pcm_s16le"]}"""), await http.GetAsync("health"));
     }
 
     [Fact]
     public async Task Close_streams_drops_the_connections()
     {
-        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { Mode = SimulatorMode.Echo });
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { AdminApi = true, Mode = SimulatorMode.Echo });
         await using var client = await SimClient.ConnectEchoStreamAsync(server.StreamUri);
         using var http = new SimHttp(server.BaseUri);
 
@@ -85,7 +107,7 @@ public sealed class AdminApiTests
     [InlineData(null, "error simulated failure")]
     public async Task Fail_streams_sends_the_error_and_closes_with_1011(string? body, string expectedError)
     {
-        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { Mode = SimulatorMode.Echo });
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { AdminApi = true, Mode = SimulatorMode.Echo });
         await using var client = await SimClient.ConnectEchoStreamAsync(server.StreamUri);
         using var http = new SimHttp(server.BaseUri);
 
@@ -98,7 +120,7 @@ public sealed class AdminApiTests
     [Fact]
     public async Task Die_stops_the_in_process_server()
     {
-        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { Mode = SimulatorMode.Echo });
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { AdminApi = true, Mode = SimulatorMode.Echo });
         await using var client = await SimClient.ConnectEchoStreamAsync(server.StreamUri);
         using var http = new SimHttp(server.BaseUri);
 

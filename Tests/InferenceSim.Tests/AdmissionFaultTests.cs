@@ -38,17 +38,17 @@ public sealed class AdmissionFaultTests
         using var http = new SimHttp(server.BaseUri);
 
         server.Faults.Sick = true;
-        Assert.Equal((HttpStatusCode.ServiceUnavailable, """{"status":"sick","active_streams":1,"capacity":5}"""), await http.GetAsync("health"));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, """{"status":"sick","active_streams":1,"capacity":5,"encodings":["pcm_s16le"]}"""), await http.GetAsync("health"));
         await using var second = await SimClient.ConnectEchoStreamAsync(server.StreamUri);
         await client.SendTextAsync("""{"type":"stop"}""");
         Assert.Equal(["final '' 0-10", "stopped"], Describe.Messages(await client.ReceiveThroughAsync("stopped")));
 
         // Sick outranks draining.
         server.Faults.Draining = true;
-        Assert.Equal((HttpStatusCode.ServiceUnavailable, """{"status":"sick","active_streams":1,"capacity":5}"""), await http.GetAsync("health"));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, """{"status":"sick","active_streams":1,"capacity":5,"encodings":["pcm_s16le"]}"""), await http.GetAsync("health"));
 
         server.Faults.Reset();
-        Assert.Equal((HttpStatusCode.OK, """{"status":"ok","active_streams":1,"capacity":5}"""), await http.GetAsync("health"));
+        Assert.Equal((HttpStatusCode.OK, """{"status":"ok","active_streams":1,"capacity":5,"encodings":["pcm_s16le"]}"""), await http.GetAsync("health"));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class AdmissionFaultTests
         using var http = new SimHttp(server.BaseUri);
 
         server.Faults.Draining = true;
-        Assert.Equal((HttpStatusCode.ServiceUnavailable, """{"status":"draining","active_streams":1,"capacity":5}"""), await http.GetAsync("health"));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, """{"status":"draining","active_streams":1,"capacity":5,"encodings":["pcm_s16le"]}"""), await http.GetAsync("health"));
 
         await using var refused = await SimClient.ConnectAsync(server.StreamUri);
         await refused.StartAsync();
@@ -85,7 +85,7 @@ public sealed class AdmissionFaultTests
         using var http = new SimHttp(server.BaseUri);
 
         server.Faults.Capacity = 1;
-        Assert.Equal((HttpStatusCode.OK, """{"status":"ok","active_streams":2,"capacity":1}"""), await http.GetAsync("health"));
+        Assert.Equal((HttpStatusCode.OK, """{"status":"ok","active_streams":2,"capacity":1,"encodings":["pcm_s16le"]}"""), await http.GetAsync("health"));
         await AssertStartRefusedAsync(server, "error capacity exceeded (1/1)");
 
         // Both streams above the new capacity carry on.

@@ -12,6 +12,8 @@ public static class Describe
         {
             "partial" or "final" => $"{type} '{message.GetProperty("text").GetString()}' {Span(message)}",
             "translation" => $"translation {message.GetProperty("language").GetString()} final={message.GetProperty("is_final").GetBoolean()} '{message.GetProperty("text").GetString()}' {Span(message)}",
+            // The code shows when present, so an expectation without one also says there is none.
+            "error" when message.TryGetProperty("code", out var code) => $"error {code.GetString()}: {message.GetProperty("message").GetString()}",
             "error" => $"error {message.GetProperty("message").GetString()}",
             _ => type ?? "<no type>",
         };

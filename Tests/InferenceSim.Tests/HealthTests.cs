@@ -19,7 +19,7 @@ public sealed class HealthTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("""{"status":"ok","active_streams":1,"capacity":5}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal("""{"status":"ok","active_streams":1,"capacity":5,"encodings":["pcm_s16le"]}""", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -21,6 +21,27 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public async Task Language_lists_must_hold_language_tags()
+    {
+        var options = new SimulatorOptions
+        {
+            Languages = { "en", "en,ja", "en\n", "zh-Hant-TW" },
+            TranslationLanguages = { "", "pt_BR", "DE" },
+        };
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SimulatorServer.StartAsync(options));
+
+        Assert.Equal(
+            [
+                "Simulator:Languages:1 must be a BCP 47 language tag such as en or pt-BR (got 'en,ja').",
+                "Simulator:Languages:2 must be a BCP 47 language tag such as en or pt-BR (got 'en\n').",
+                "Simulator:TranslationLanguages:0 must be a BCP 47 language tag such as en or pt-BR (got '').",
+                "Simulator:TranslationLanguages:1 must be a BCP 47 language tag such as en or pt-BR (got 'pt_BR').",
+            ],
+            error.Failures);
+    }
+
+    [Fact]
     public async Task The_standalone_application_binds_the_Simulator_section_case_insensitively()
     {
         await using var app = SimulatorApplication.Create(
@@ -46,6 +67,7 @@ public sealed class OptionsTests
         await using var server = await SimulatorServer.StartAsync(options);
         options.Capacity = 1;
         options.Mode = SimulatorMode.Speech;
+        options.Languages.Add("fr");
 
         await using var client = await SimClient.ConnectAsync(server.StreamUri);
         await client.StartAsync();

@@ -67,9 +67,9 @@ public sealed class ProtocolErrorTests
     }
 
     [Theory]
-    [InlineData("""{"type":"start","encoding":"opus"}""", "error unsupported encoding 'opus'")]
-    [InlineData("""{"type":"start","sample_rate":1000}""", "error sample_rate must be between")]
-    [InlineData("""{"type":"start","translate":["ja",""]}""", "error translate must be")]
+    [InlineData("""{"type":"start","encoding":"opus"}""", "error bad_request: unsupported encoding 'opus'")]
+    [InlineData("""{"type":"start","sample_rate":1000}""", "error bad_request: sample_rate must be between")]
+    [InlineData("""{"type":"start","translate":["ja",""]}""", "error bad_request: translate must be")]
     [InlineData("""{"type":"stop"}""", "error stop without an active stream")]
     [InlineData("""{"type":"finalize"}""", "error finalize without an active stream")]
     public async Task Invalid_commands_get_an_error_and_start_no_stream(string frame, string expectedError)

@@ -36,14 +36,14 @@ public sealed class SimClient : IAsyncDisposable
         return client;
     }
 
-    public static string StartJson(string[]? translate = null, int sampleRate = Pcm.DefaultSampleRate, string sessionId = "s1")
+    public static string StartJson(string[]? translate = null, int sampleRate = Pcm.DefaultSampleRate, string sessionId = "s1", string language = "en")
     {
-        var languages = string.Join(",", (translate ?? []).Select(language => $"\"{language}\""));
-        return $$"""{"type":"start","session_id":"{{sessionId}}","language":"en","translate":[{{languages}}],"sample_rate":{{sampleRate}},"encoding":"pcm_s16le"}""";
+        var languages = string.Join(",", (translate ?? []).Select(target => $"\"{target}\""));
+        return $$"""{"type":"start","session_id":"{{sessionId}}","language":"{{language}}","translate":[{{languages}}],"sample_rate":{{sampleRate}},"encoding":"pcm_s16le"}""";
     }
 
-    public Task StartAsync(string[]? translate = null, int sampleRate = Pcm.DefaultSampleRate) =>
-        SendTextAsync(StartJson(translate, sampleRate));
+    public Task StartAsync(string[]? translate = null, int sampleRate = Pcm.DefaultSampleRate, string language = "en") =>
+        SendTextAsync(StartJson(translate, sampleRate, language: language));
 
     public async Task SendTextAsync(string text)
     {

@@ -60,4 +60,27 @@ public sealed class RedisClusterTests
         // A whole deployment stopping takes silos down first; the edge must not crash on its way out.
         await edge.DisposeAsync();
     }
+
+    [Fact]
+    public async Task A_clustered_silo_keeps_its_operator_endpoints_closed_until_an_operator_key_is_set()
+    {
+        await using var closed = await RedisTestCluster.StartAsync();
+        var silo = closed.StartSiloProcess();
+        await silo.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await using var guarded = await RedisTestCluster.StartAsync(new Dictionary<string, string?> { ["Stt:Operators:Keys:0"] = "ops" });
+        var keyed = guarded.StartSiloProcess();
+        await keyed.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient();
+
+        using var refused = await http.GetAsync(new Uri(silo.Http, "/v1/backends"));
+        using var dashboard = await http.GetAsync(new Uri(silo.Http, "/dashboard/"));
+        using var withKey = new HttpRequestMessage(HttpMethod.Get, new Uri(keyed.Http, "/v1/backends"));
+        withKey.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "ops");
+        using var admitted = await http.SendAsync(withKey);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("Stt:Operators:Keys", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, dashboard.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, admitted.StatusCode);
+    }
 }

@@ -1,0 +1,44 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace OrleansStt.Grains.Security;
+
+/// <summary>Where a request carries its credential: a Bearer header, the password of HTTP Basic, or (browsers' WebSockets) <c>access_token</c>.</summary>
+public static class Credentials
+{
+    private const int MaxBasicLength = 1024;
+
+    public static string? Presented(HttpRequest request, bool allowQuery)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && BasicPassword(header["Basic ".Length..].Trim()) is { } password)
+        {
+            return password;
+        }
+
+        return allowQuery ? request.Query["access_token"].FirstOrDefault() : null;
+    }
+
+    private static string? BasicPassword(string encoded)
+    {
+        if (encoded.Length > MaxBasicLength)
+        {
+            return null;
+        }
+
+        Span<byte> bytes = stackalloc byte[MaxBasicLength];
+        if (!Convert.TryFromBase64String(encoded, bytes, out var length))
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(bytes[..length]);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? null : text[(colon + 1)..];
+    }
+}

@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace OrleansStt.Grains.Security;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(AccessRefusal))]
+internal sealed partial class SecurityJsonContext : JsonSerializerContext;
