@@ -44,7 +44,7 @@ public sealed partial class ClientConnection
     public void OnOutputOverflow(string sessionId)
     {
         // Results keep arriving until the abort is seen: one line per socket, not one per result.
-        if (_socket is { } socket && !_closedByGateway && Interlocked.Exchange(ref _droppedAsSlow, 1) == 0)
+        if (_socket is { } socket && !_closedByGateway && !_output.IsCompleted && Interlocked.Exchange(ref _droppedAsSlow, 1) == 0)
         {
             LogSlowClient(_logger, sessionId, _options.OutputQueueLimit, _output.Bytes, _options.OutputQueueMaxBytes);
             socket.Abort();

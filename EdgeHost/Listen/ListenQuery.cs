@@ -66,11 +66,14 @@ public static partial class ListenQuery
         }
 
         var lastSeqText = Single(query, "last_seq")!;
-        if (!long.TryParse(lastSeqText, NumberStyles.None, CultureInfo.InvariantCulture, out var lastSeq))
+        if (lastSeqText.Length == 0 || !lastSeqText.All(char.IsAsciiDigit))
         {
             problem = $"'last_seq' must be the highest seq received, a whole number from 0 (got '{lastSeqText}').";
             return false;
         }
+
+        // A number too large for any session is still well-formed: a seq in the future, answered 404 like any other.
+        var lastSeq = long.TryParse(lastSeqText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : long.MaxValue;
 
         resume = new ResumeRequest(sessionId, token, lastSeq);
         problem = null;

@@ -50,7 +50,14 @@ public sealed class OutputQueue : ChannelWriter<SessionOutput>
     public override ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken = default) =>
         _channel.Writer.WaitToWriteAsync(cancellationToken);
 
-    public override bool TryComplete(Exception? error = null) => _channel.Writer.TryComplete(error);
+    /// <summary>The socket is done: a write that fails now is late, not a sign of a slow client.</summary>
+    public bool IsCompleted { get; private set; }
+
+    public override bool TryComplete(Exception? error = null)
+    {
+        IsCompleted = true;
+        return _channel.Writer.TryComplete(error);
+    }
 
     /// <summary>The writer took <paramref name="item"/> off the queue.</summary>
     public void Taken(SessionOutput item) => Interlocked.Add(ref _bytes, -EstimatedBytes(item));
