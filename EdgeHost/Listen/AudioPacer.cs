@@ -30,14 +30,16 @@ public sealed class AudioPacer : IDisposable
         });
     }
 
-    /// <summary>Waits until <paramref name="bytes"/> of 16-bit audio at <paramref name="sampleRate"/> may go on.</summary>
+    /// <summary>
+    /// Waits until a frame of <paramref name="bytes"/> of 16-bit PCM (the only encoding accepted by
+    /// default) at <paramref name="sampleRate"/> may go on. Every frame costs at least 1 ms, rounded
+    /// up, so a flood of tiny or empty frames (each one a grain call) is paced too.
+    /// </summary>
     public async ValueTask WaitAsync(int bytes, int sampleRate, CancellationToken cancellationToken)
     {
-        var audioMs = (int)Math.Min(bytes * 1000L / (2L * sampleRate), _burstMs);
-        if (audioMs > 0)
-        {
-            using var lease = await _audioMs.AcquireAsync(audioMs, cancellationToken);
-        }
+        var bytesPerMs = 2L * sampleRate;
+        var audioMs = (int)Math.Clamp((bytes * 1000L + bytesPerMs - 1) / bytesPerMs, 1, _burstMs);
+        using var lease = await _audioMs.AcquireAsync(audioMs, cancellationToken);
     }
 
     public void Dispose() => _audioMs.Dispose();

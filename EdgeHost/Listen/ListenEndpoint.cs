@@ -54,8 +54,10 @@ public static class ListenEndpoint
             return;
         }
 
-        using var quota = quotas.TryOpen(client);
-        if (!quota.IsAcquired)
+        // A resume is an existing session coming back, often all of a client's at once after a
+        // network blip while the old sockets still count: never refused by the key's limit.
+        using var quota = resume is null ? quotas.TryOpen(client) : null;
+        if (quota is { IsAcquired: false })
         {
             context.Response.Headers.RetryAfter = "5";
             await RefuseAsync(context, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,

@@ -8,10 +8,10 @@ public sealed class SessionOptions
     /// <summary>
     /// A linked session that receives no audio frame for this long is closed (<c>no_audio</c>), even
     /// if keepalives come: a GPU stream is the fleet's scarcest resource, and a microphone sends
-    /// audio all the time (silence too). Keepalives bridge shorter gaps; a push-to-talk client
-    /// closes and opens a session per utterance.
+    /// audio all the time (silence too). Keepalives bridge pauses longer than the idle timeout
+    /// and up to this; a push-to-talk client closes and opens a session per utterance.
     /// </summary>
-    public TimeSpan NoAudioTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan NoAudioTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The longest a session may last (<c>closed</c> <c>max_lifetime</c>); a client that needs longer opens a new one.</summary>
     public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromHours(4);

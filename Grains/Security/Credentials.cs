@@ -3,12 +3,15 @@ using Microsoft.AspNetCore.Http;
 
 namespace OrleansStt.Grains.Security;
 
-/// <summary>Where a request carries its credential: a Bearer header, the password of HTTP Basic, or (browsers' WebSockets) <c>access_token</c>.</summary>
+/// <summary>
+/// Where a request carries its credential: a Bearer header; for an operator's browser reading the
+/// Dashboard, the password of HTTP Basic; for a browser's WebSocket, <c>access_token</c>.
+/// </summary>
 public static class Credentials
 {
     private const int MaxBasicLength = 1024;
 
-    public static string? Presented(HttpRequest request, bool allowQuery)
+    public static string? Presented(HttpRequest request, bool allowQuery, bool allowBasic = false)
     {
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -16,7 +19,7 @@ public static class Credentials
             return header["Bearer ".Length..].Trim();
         }
 
-        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && BasicPassword(header["Basic ".Length..].Trim()) is { } password)
+        if (allowBasic && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && BasicPassword(header["Basic ".Length..].Trim()) is { } password)
         {
             return password;
         }

@@ -23,7 +23,9 @@ internal sealed class OperatorKeyHandler(
 {
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var presented = Credentials.Presented(Request, allowQuery: false);
+        // A browser sends Basic credentials it remembers with any request to the host, a forged
+        // cross-site one included: Basic reads only, and never for another site's page.
+        var presented = Credentials.Presented(Request, allowQuery: false, allowBasic: ReadsFromThisSite(Request));
         if (SecretList.Contains(operators.Value.Keys, presented))
         {
             return Task.FromResult(Success(OperatorAccess.Role));
@@ -47,6 +49,10 @@ internal sealed class OperatorKeyHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         RefuseAsync(StatusCodes.Status403Forbidden, "This key may stream but not operate the gateway: an operator key (Stt:Operators:Keys) is required.");
+
+    private static bool ReadsFromThisSite(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        && !string.Equals(request.Headers["Sec-Fetch-Site"], "cross-site", StringComparison.OrdinalIgnoreCase);
 
     private AuthenticateResult Success(string role) =>
         AuthenticateResult.Success(new AuthenticationTicket(

@@ -39,10 +39,13 @@ public sealed partial class SessionGrain
                     await FinishAsync();
                     return;
                 case ServerError { RefusesRequest: true } refusal:
-                    // Another server would refuse it too, and counting it against this one would let any
-                    // client take the fleet out of service with requests nobody supports.
+                    // The request, not the server, is at fault: the next server may support it (a mixed
+                    // fleet), and counting it against this one would let any client take the fleet out of
+                    // service with requests nobody supports. So: excluded for this session, reported nowhere.
                     LogRequestRefused(logger, SessionId, stream.BackendId, refusal.Message);
-                    await EndAsync(new ErrorMessage(ErrorCodes.BadRequest, $"The GPU server refused this session's parameters: {refusal.Message}"));
+                    _failedBackends.Add(stream.BackendId);
+                    _refusedBecause = refusal.Message;
+                    await MoveAsync(failure: null, $"it refused this session's parameters: {refusal.Message}");
                     return;
                 case ServerError error:
                     await MoveAsync(BackendFailure.StreamError, $"it reported: {error.Message}");
@@ -99,6 +102,8 @@ public sealed partial class SessionGrain
         finally
         {
             _moving = false;
+            // The edge's audio waited behind the move: the no-audio clock starts again from here.
+            _lastAudioAt = time.GetTimestamp();
         }
     }
 
@@ -121,7 +126,7 @@ public sealed partial class SessionGrain
             return null;
         }
 
-        var cause = left is null ? why : $"GPU server {left} failed ({why})";
+        var cause = left is null ? why : failure is null ? $"GPU server {left}: {why}" : $"GPU server {left} failed ({why})";
         if (failure is not null && ++_switches > Settings.MaxBackendSwitches)
         {
             await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"{cause} and this session already moved {Settings.MaxBackendSwitches} times."));
@@ -136,7 +141,9 @@ public sealed partial class SessionGrain
 
         if (stream is null)
         {
-            await EndAsync(new ErrorMessage(ErrorCodes.BackendUnavailable, $"{cause} and no other could take over: {refusal?.Message}"));
+            await EndAsync(_refusedBecause is { } reason
+                ? new ErrorMessage(ErrorCodes.BadRequest, $"No GPU server accepts this session's parameters: {reason}")
+                : new ErrorMessage(ErrorCodes.BackendUnavailable, $"{cause} and no other could take over: {refusal?.Message}"));
             return null;
         }
 

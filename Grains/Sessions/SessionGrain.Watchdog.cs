@@ -42,7 +42,7 @@ public sealed partial class SessionGrain
             await EndAsync(new ClosedMessage(CloseReasons.IdleTimeout));
             return;
         }
-        else if (_state == SessionState.Streaming && _unlinkedAt is null && time.GetElapsedTime(_lastAudioAt, now) >= Settings.NoAudioTimeout)
+        else if (_state == SessionState.Streaming && _unlinkedAt is null && !_moving && time.GetElapsedTime(_lastAudioAt, now) >= Settings.NoAudioTimeout)
         {
             LogNoAudio(logger, SessionId, Settings.NoAudioTimeout);
             await EndAsync(new ClosedMessage(CloseReasons.NoAudio));
@@ -82,10 +82,19 @@ public sealed partial class SessionGrain
         }
         else
         {
-            due = _unlinkedAt is { } unlinked
-                ? Settings.GracePeriod - time.GetElapsedTime(unlinked, now)
-                : Earliest(Settings.IdleTimeout - time.GetElapsedTime(_lastActivity, now), Settings.NoAudioTimeout - time.GetElapsedTime(_lastAudioAt, now));
-            due = Earliest(due, Settings.MaxLifetime - time.GetElapsedTime(_startedAt, now));
+            // Idle and no-audio deadlines only bind a linked session that streams: after close_stream
+            // or during a move they would fall due over and over.
+            due = Settings.MaxLifetime - time.GetElapsedTime(_startedAt, now);
+            if (_unlinkedAt is { } unlinked)
+            {
+                due = Earliest(due, Settings.GracePeriod - time.GetElapsedTime(unlinked, now));
+            }
+            else if (_state == SessionState.Streaming && !_moving)
+            {
+                due = Earliest(due, Earliest(
+                    Settings.IdleTimeout - time.GetElapsedTime(_lastActivity, now),
+                    Settings.NoAudioTimeout - time.GetElapsedTime(_lastAudioAt, now)));
+            }
             if (_stopSentAt is { } since)
             {
                 due = Earliest(due, Settings.StallTimeout - time.GetElapsedTime(since, now));

@@ -7,6 +7,7 @@ using OrleansStt.Grains.Backends.Messages;
 using OrleansStt.Grains.Configuration;
 using OrleansStt.Grains.Delivery;
 using OrleansStt.Grains.Interfaces.Backends;
+using Orleans.Placement;
 using OrleansStt.Grains.Interfaces.Protocol;
 using OrleansStt.Grains.Interfaces.Sessions;
 
@@ -21,6 +22,10 @@ namespace OrleansStt.Grains.Sessions;
 /// activation's scheduler, so it interleaves with requests and timers only at awaits: the
 /// single-threaded turn is the only lock.
 /// </summary>
+// Sessions are the gateway's unit of load, alike and long-lived: placed by how many each silo
+// holds, a silo that joins takes the next sessions at once (docs/resilience.md), where the
+// default resource-optimized placement waited for CPU and memory figures to move.
+[ActivationCountBasedPlacement]
 public sealed partial class SessionGrain(
     IOptions<SttOptions> options,
     EdgeOutbox outbox,
@@ -32,6 +37,10 @@ public sealed partial class SessionGrain(
     private static readonly TimeSpan MinimumWatchDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly HashSet<string> _failedBackends = new(StringComparer.Ordinal);
+
+    // Why the last server that refused this session's parameters did: when none other takes it,
+    // that is the client's answer (bad_request), not a fleet failure.
+    private string? _refusedBecause;
     private SessionState _state = SessionState.New;
     private SessionRequest _request = null!;
     private string _resumeToken = "";

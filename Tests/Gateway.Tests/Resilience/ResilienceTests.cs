@@ -47,9 +47,14 @@ public sealed class ResilienceTests(ITestOutputHelper output)
         var original = (await topology.SessionsPerSiloAsync()).Keys.Single();
 
         await topology.AddSiloAsync();
+        // New clients keep arriving, as they would on a busy gateway: ten a second.
         var second = Enumerable.Range(0, Sessions).Select(_ => new StreamingClient()).ToList();
-        running.AddRange(second.Select((client, i) => client.RunAsync(
-            topology.Edges[i % 2].ListenUri, topology.Edges[(i + 1) % 2].ListenUri, Frames, deadline.Token)));
+        foreach (var (client, i) in second.Select((c, i) => (c, i)))
+        {
+            running.Add(client.RunAsync(topology.Edges[i % 2].ListenUri, topology.Edges[(i + 1) % 2].ListenUri, Frames, deadline.Token));
+            await Task.Delay(100);
+        }
+
         await Task.WhenAll(second.Select(c => c.Opened)).WaitAsync(TimeSpan.FromSeconds(60));
         var placed = await topology.SessionsPerSiloAsync();
         output.WriteLine($"sessions per silo once the second {Sessions} opened: {string.Join(", ", placed.Select(p => $"{p.Key}{(p.Key == original ? " (original)" : " (joined)")}: {p.Value}"))}");

@@ -57,11 +57,21 @@ public sealed class OperatorAccessTests
         wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey + "x");
         using var drain = new HttpRequestMessage(HttpMethod.Post, "/v1/backends/gpu-1/drain");
         drain.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
+        // What a forged form post or a cross-site page would carry: the browser's remembered Basic credentials.
+        var basic = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"ops:{OperatorKey}")));
+        using var forgedPost = new HttpRequestMessage(HttpMethod.Post, "/v1/backends/gpu-1/drain");
+        forgedPost.Headers.Authorization = basic;
+        using var crossSiteRead = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+        crossSiteRead.Headers.Authorization = basic;
+        crossSiteRead.Headers.Add("Sec-Fetch-Site", "cross-site");
         using var undrain = new HttpRequestMessage(HttpMethod.Post, "/v1/backends/gpu-1/undrain");
         undrain.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
 
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(dashboard)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(wrong)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(forgedPost)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(crossSiteRead)).StatusCode);
+        Assert.NotEqual(BackendHealth.Draining, (await fleet.Gateway.Cluster.GetGrain<IBackendPoolGrain>("gpu-1").GetStatus()).Health);
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(drain)).StatusCode);
         Assert.Equal(BackendHealth.Draining, (await fleet.Gateway.Cluster.GetGrain<IBackendPoolGrain>("gpu-1").GetStatus()).Health);
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(undrain)).StatusCode);

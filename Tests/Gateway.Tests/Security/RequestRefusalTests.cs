@@ -27,7 +27,7 @@ public sealed class RequestRefusalTests
     [Fact]
     public async Task A_request_servers_refuse_ends_only_that_session_and_counts_against_no_server()
     {
-        // The edge lets "opus" through (an operator listed it), the servers refuse it: the poison
+        // The edge lets "opus" through (an operator listed it), every server refuses it: the poison
         // request of the finding, sent again and again, then an innocent session.
         await using var fleet = await Fleet.StartAsync(servers: 2, capacity: 4, new Dictionary<string, string?>
         {
@@ -41,7 +41,8 @@ public sealed class RequestRefusalTests
             var messages = await Conversation.ReadToEndAsync(poison);
             var error = Assert.IsType<ErrorMessage>(messages[^1]);
             Assert.Equal("bad_request", error.Code);
-            Assert.DoesNotContain(messages, m => m is NoticeMessage { Code: "backend_switched" });
+            // Each server is asked once (a mixed fleet may have one that takes it), then the client is told.
+            Assert.True(messages.Count(m => m is NoticeMessage { Code: "backend_switched" }) <= fleet.Servers.Count - 1);
         }
 
         foreach (var id in fleet.BackendIds)
