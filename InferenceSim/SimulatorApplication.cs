@@ -26,6 +26,7 @@ public static class SimulatorApplication
         services.AddSingleton(provider => new SimulatorFaults(provider.GetRequiredService<IOptions<SimulatorOptions>>().Value));
         services.AddSingleton(provider => new SimulatorCapabilities(provider.GetRequiredService<IOptions<SimulatorOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => new Sphinx.SphinxDecoderPool(provider.GetRequiredService<IOptions<SimulatorOptions>>().Value.SphinxModel));
         services.AddSingleton<StreamEndpoint>();
         services.AddSingleton<AdminEndpoint>();
         services.AddRoutingCore();

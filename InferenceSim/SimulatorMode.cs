@@ -8,4 +8,7 @@ public enum SimulatorMode
 
     /// <summary>Deterministic words derived from the audio's energy and pitch; for functional tests.</summary>
     Speech,
+
+    /// <summary>A real recognizer: CMU PocketSphinx with its English model, on the CPU.</summary>
+    Sphinx,
 }

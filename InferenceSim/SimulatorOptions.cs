@@ -25,6 +25,9 @@ public sealed class SimulatorOptions
     /// <summary>Speech mode: unvoiced audio that ends an utterance; a multiple of <see cref="WindowMs"/>.</summary>
     public int SilenceToFinalMs { get; set; } = 300;
 
+    /// <summary>Sphinx mode: the PocketSphinx model directory (Debian's <c>pocketsphinx-en-us</c>).</summary>
+    public string SphinxModel { get; set; } = "/usr/share/pocketsphinx/model/en-us";
+
     /// <summary>
     /// Serve the unauthenticated fault-injection API under <c>/admin/</c>. Off by default: anyone who can reach
     /// the port could otherwise make this server look broken. In-process, <see cref="SimulatorServer.Faults"/>
@@ -51,6 +54,7 @@ public sealed class SimulatorOptions
         target.VoicedRms = VoicedRms;
         target.WordMs = WordMs;
         target.SilenceToFinalMs = SilenceToFinalMs;
+        target.SphinxModel = SphinxModel;
         target.AdminApi = AdminApi;
         CopyList(Languages, target.Languages);
         CopyList(TranslationLanguages, target.TranslationLanguages);

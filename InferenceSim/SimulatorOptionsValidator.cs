@@ -12,7 +12,11 @@ internal sealed partial class SimulatorOptionsValidator : IValidateOptions<Simul
         var failures = new List<string>();
         if (!Enum.IsDefined(options.Mode))
         {
-            failures.Add($"{Prefix}{nameof(options.Mode)} must be Echo or Speech (got {options.Mode}).");
+            failures.Add($"{Prefix}{nameof(options.Mode)} must be Echo, Speech or Sphinx (got {options.Mode}).");
+        }
+        else if (options.Mode == SimulatorMode.Sphinx && !Sphinx.SphinxDecoder.IsInstalled(options.SphinxModel))
+        {
+            failures.Add($"{Prefix}{nameof(options.SphinxModel)}: no PocketSphinx model at '{options.SphinxModel}' (apt-get install libpocketsphinx3 pocketsphinx-en-us).");
         }
 
         CheckRange(failures, nameof(options.Capacity), options.Capacity, 1, int.MaxValue);

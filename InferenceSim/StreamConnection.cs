@@ -27,6 +27,7 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
     private readonly ILogger logger;
     private readonly OutboundQueue outbound;
 
+    private readonly Sphinx.SphinxDecoderPool decoders;
     private IRecognizer? recognizer;
     private string[] translations = [];
     private string? sessionId;
@@ -40,9 +41,11 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
         SimulatorStats stats,
         SimulatorFaults faults,
         SimulatorCapabilities capabilities,
+        Sphinx.SphinxDecoderPool decoders,
         TimeProvider time,
         ILogger logger)
     {
+        this.decoders = decoders;
         this.socket = socket;
         this.options = options;
         this.stats = stats;
@@ -257,9 +260,12 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
         }
 
         sessionId = command.SessionId;
-        recognizer = options.Mode == SimulatorMode.Echo
-            ? new EchoRecognizer(sampleRate)
-            : new SpeechRecognizer(sampleRate, options);
+        recognizer = options.Mode switch
+        {
+            SimulatorMode.Echo => new EchoRecognizer(sampleRate),
+            SimulatorMode.Sphinx => new Sphinx.SphinxRecognizer(decoders, sampleRate),
+            _ => new SpeechRecognizer(sampleRate, options),
+        };
         // PROTOCOL §2.4: echo answers each frame with exactly one message, so it never translates.
         translations = options.Mode == SimulatorMode.Echo ? [] : languages;
         LogStarted(logger, sessionId, command.Language, sampleRate);
@@ -305,6 +311,7 @@ internal sealed partial class StreamConnection : IResultSink, IDisposable
             return;
         }
 
+        (recognizer as IDisposable)?.Dispose();
         recognizer = null;
         translations = [];
         stats.EndStream();

@@ -8,6 +8,7 @@ internal sealed partial class StreamEndpoint(
     SimulatorStats stats,
     SimulatorFaults faults,
     SimulatorCapabilities capabilities,
+    Sphinx.SphinxDecoderPool decoders,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<StreamConnection> logger)
@@ -36,7 +37,7 @@ internal sealed partial class StreamEndpoint(
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             stats.ConnectionAccepted();
-            using var connection = new StreamConnection(socket, options.Value, stats, faults, capabilities, time, logger);
+            using var connection = new StreamConnection(socket, options.Value, stats, faults, capabilities, decoders, time, logger);
 
             // Disposed before the connection, after waiting for a FailStreams that is already reaching it.
             using var failing = faults.OnFailStreams(connection.Fail);

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using OrleansStt.Client;
+
+namespace OrleansStt.Gateway.Tests.Recognition;
+
+/// <summary>A phrase spoken by espeak-ng and resampled by sox to 16 kHz mono pcm_s16le (both from Debian; .ci/run installs them).</summary>
+public static class SyntheticSpeech
+{
+    public static async Task<byte[]> SayAsync(string phrase)
+    {
+        var directory = Directory.CreateTempSubdirectory("orleansstt-speech-");
+        try
+        {
+            var spoken = Path.Combine(directory.FullName, "spoken.wav");
+            var resampled = Path.Combine(directory.FullName, "16k.wav");
+            await RunAsync("espeak-ng", ["-w", spoken, phrase]);
+            // -D: no dither, so the same phrase is always the same audio.
+            await RunAsync("sox", ["-D", spoken, "-r", "16000", "-c", "1", "-b", "16", resampled]);
+            var audio = WavFile.Read(resampled);
+            Assert.Equal(16000, audio.SampleRate);
+            return audio.Pcm;
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task RunAsync(string program, string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var errors = process.StandardError.ReadToEndAsync(deadline.Token);
+        await process.WaitForExitAsync(deadline.Token);
+        Assert.True(process.ExitCode == 0, $"{program} failed ({process.ExitCode}): {await errors}");
+    }
+}
