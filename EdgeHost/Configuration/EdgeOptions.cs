@@ -18,6 +18,16 @@ public sealed class EdgeOptions
     public int MaxSessions { get; set; } = 10_000;
 
     /// <summary>
+    /// The secret that signs browser tokens (<c>POST /v1/tokens</c>); every edge of a deployment must
+    /// share it for a token minted on one to open a session on another. Unset: a random secret per
+    /// edge process, fine for a single edge.
+    /// </summary>
+    public string? TokenSecret { get; set; }
+
+    /// <summary>How long a browser token may open sessions.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// Most sessions one API key holds on this edge at once; the next upgrade gets HTTP 429
     /// <c>rate_limited</c> with <c>Retry-After</c>. Counted per edge, so a key reaching N edges may
     /// hold N times this. Without keys there is no key to count against: only <see cref="MaxSessions"/> bounds.

@@ -45,6 +45,16 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             problems.Add($"Stt:Edge:OutputQueueLimit must be at least 16 (got {options.OutputQueueLimit}).");
         }
 
+        if (options.TokenSecret is { } secret && secret.Length < 32)
+        {
+            problems.Add($"Stt:Edge:TokenSecret must be at least 32 characters (got {secret.Length}).");
+        }
+
+        if (options.TokenLifetime <= TimeSpan.Zero)
+        {
+            problems.Add($"Stt:Edge:TokenLifetime must be a positive duration (got {options.TokenLifetime}).");
+        }
+
         if (options.MaxSessionsPerClient < 1)
         {
             problems.Add($"Stt:Edge:MaxSessionsPerClient must be at least 1 (got {options.MaxSessionsPerClient}).");

@@ -28,6 +28,7 @@ public static class GatewayHosting
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionSlots>();
         builder.Services.AddSingleton<ClientQuotas>();
+        builder.Services.AddSingleton<SessionTokens>();
         builder.Services.AddOptions<EdgeOptions>().Bind(builder.Configuration.GetSection(EdgeOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
 
@@ -59,6 +60,7 @@ public static class GatewayHosting
     {
         app.UseWebSockets();
         app.MapListen();
+        app.MapTokens();
         // Unready while draining, so a load balancer sends new clients and resumes elsewhere.
         app.MapGet("/healthz", (EdgeIdentity edge, SessionSlots slots, EdgeDrain drain) => TypedResults.Json(
             new EdgeHealth(drain.IsDraining ? "draining" : "ok", edge.Id, slots.Taken, slots.Limit),

@@ -3,23 +3,33 @@ using OrleansStt.Grains.Security;
 namespace OrleansStt.EdgeHost.Listen;
 
 /// <summary>
-/// The client credential of PROTOCOL §1 (a Bearer header, or <c>access_token</c> for browsers), and
-/// who the client is for its quotas. A short-lived browser token would be one more way to name a client here.
+/// The client credential of PROTOCOL §1 (a Bearer header, or <c>access_token</c> for browsers): an
+/// API key, or a short-lived token minted for one (<see cref="SessionTokens"/>); and who the client
+/// is for its quotas.
 /// </summary>
 public static class ApiKeys
 {
     /// <summary>Every client of a gateway without keys: nobody to count sessions against but the edge itself.</summary>
     public const string Anonymous = "anonymous";
 
-    /// <summary>The client a request comes from (<c>key:N</c>, or <see cref="Anonymous"/> when no keys are configured), or null when its credential is refused.</summary>
-    public static string? Identify(HttpContext context, IReadOnlyList<string> keys)
+    /// <summary>
+    /// The client a request comes from (<c>key:N</c> for a key or a token minted for it, or
+    /// <see cref="Anonymous"/> when no keys are configured), or null when its credential is refused.
+    /// </summary>
+    public static string? Identify(HttpContext context, IReadOnlyList<string> keys, SessionTokens tokens)
     {
         if (keys.Count == 0)
         {
             return Anonymous;
         }
 
-        var index = SecretList.IndexOf(keys, Credentials.Presented(context.Request, allowQuery: true));
+        var presented = Credentials.Presented(context.Request, allowQuery: true);
+        var index = SecretList.IndexOf(keys, presented);
+        if (index < 0 && tokens.KeyOf(presented) is { } minted && minted < keys.Count)
+        {
+            index = minted;
+        }
+
         return index < 0 ? null : $"key:{index}";
     }
 }

@@ -5,5 +5,6 @@ namespace OrleansStt.EdgeHost.Listen;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ClientCommand))]
 [JsonSerializable(typeof(Refusal))]
+[JsonSerializable(typeof(TokenGrant))]
 [JsonSerializable(typeof(EdgeHealth))]
 internal sealed partial class EdgeJsonContext : JsonSerializerContext;

@@ -22,12 +22,13 @@ public static class ListenEndpoint
         OutputRouter router,
         SessionSlots slots,
         ClientQuotas quotas,
+        SessionTokens tokens,
         EdgeDrain drain,
         IOptions<EdgeOptions> options,
         TimeProvider time,
         ILogger<ClientConnection> logger)
     {
-        if (ApiKeys.Identify(context, options.Value.ApiKeys) is not { } client)
+        if (ApiKeys.Identify(context, options.Value.ApiKeys, tokens) is not { } client)
         {
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
                 "A valid API key is required: 'Authorization: Bearer KEY' or '?access_token=KEY'.");
