@@ -6,4 +6,7 @@ internal readonly record struct TranslationMessage(string Language, bool IsFinal
 {
     [JsonPropertyOrder(-1)]
     public string Type => "translation";
+
+    /// <summary>No translation model ships with the simulator: every translation says it is a stand-in.</summary>
+    public bool Simulated => true;
 }

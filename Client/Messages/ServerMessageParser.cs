@@ -39,7 +39,10 @@ internal static class ServerMessageParser
             "translation" => new TranslationMessage(
                 RequiredValue(wire.IsFinal, "is_final"), Required(wire.Language, "language"),
                 Required(wire.SourceLanguage, "source_language"), Required(wire.Text, "text"),
-                RequiredValue(wire.StartMs, "start_ms"), RequiredValue(wire.EndMs, "end_ms")),
+                RequiredValue(wire.StartMs, "start_ms"), RequiredValue(wire.EndMs, "end_ms"))
+            {
+                Simulated = wire.Simulated ?? false,
+            },
             // PROTOCOL §1.3 gives resumed no message: its numbers are what a client needs.
             "notice" when wire.Code == NoticeMessage.Resumed => new NoticeMessage(NoticeMessage.Resumed, wire.Message ?? "")
             {

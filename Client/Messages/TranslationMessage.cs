@@ -4,4 +4,7 @@ public sealed record TranslationMessage(bool IsFinal, string Language, string So
     : ResultMessage(IsFinal, Language, Text, StartMs, EndMs)
 {
     public override string Type => "translation";
+
+    /// <summary>Made by a stand-in, not a translation model (the bundled GPU server simulates translation).</summary>
+    public bool Simulated { get; init; }
 }

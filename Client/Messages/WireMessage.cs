@@ -9,6 +9,8 @@ internal sealed record WireMessage
     public string? ResumeToken { get; init; }
     public string? Backend { get; init; }
     public bool? IsFinal { get; init; }
+
+    public bool? Simulated { get; init; }
     public string? Language { get; init; }
     public string? SourceLanguage { get; init; }
     public string? Text { get; init; }

@@ -60,7 +60,7 @@ internal sealed class ResultTimeline(string language)
             FinalResult f when f.EndMs + _offsetMs > LastFinalEndMs =>
                 new TranscriptMessage(true, language, f.Text ?? "", f.StartMs + _offsetMs, f.EndMs + _offsetMs),
             TranslationResult t when t.EndMs + _offsetMs > (t.IsFinal ? _finalCoveredMs : _coveredMs) =>
-                new TranslationMessage(t.IsFinal, t.Language ?? "", language, t.Text ?? "", t.StartMs + _offsetMs, t.EndMs + _offsetMs),
+                new TranslationMessage(t.IsFinal, t.Language ?? "", language, t.Text ?? "", t.StartMs + _offsetMs, t.EndMs + _offsetMs) { Simulated = t.Simulated },
             _ => null,
         };
         if (message is TranscriptMessage { EndMs: var transcriptEnd } transcript)

@@ -37,6 +37,7 @@ public sealed class StreamingTests(GatewayFixture fixture)
         var partialTranslations = messages.OfType<TranslationMessage>().Where(t => !t.IsFinal).ToList();
         Assert.Equal(2 * transcripts.Count(t => !t.IsFinal), partialTranslations.Count);
         Assert.Equal("[ja] five", partialTranslations[0].Text);
+        Assert.All(messages.OfType<TranslationMessage>(), t => Assert.True(t.Simulated, "A simulated translation must say so."));
         Assert.Equal("[de] five", partialTranslations[1].Text);
 
         var finalTranslations = messages.OfType<TranslationMessage>().Where(t => t.IsFinal).ToList();
