@@ -21,7 +21,8 @@ internal sealed record CliOptions(
 
           --url URLS        edge endpoint (default ws://127.0.0.1:5000/v1/listen); a comma-separated
                             list names more edges, which a resume tries in turn after the first
-          --wav FILE        16-bit PCM WAV, mono or stereo (stereo is downmixed); sent at its own sample rate
+          --wav FILE        a PCM WAV file: 8-bit unsigned, 16/24/32-bit integer or 32/64-bit float samples,
+                            any channels (averaged to mono), any rate (resampled to 16 kHz, the rate sent)
           --tone HZ         a sine tone at 16 kHz instead
                             (default audio: a speech-like pattern of 500 Hz / silence / 300 Hz / silence)
           --seconds N       audio length; for --wav, cuts the file (default 4, whole file for --wav)

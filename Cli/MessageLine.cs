@@ -12,8 +12,8 @@ internal static class MessageLine
         {
             SessionMessage s => ("session", $"{s.SessionId} on {s.Backend}"),
             TranscriptMessage t => (t.IsFinal ? "final" : "partial", Result(t, latency)),
-            // "translating" marks a partial translation, still subject to change.
-            TranslationMessage t => ($"{(t.IsFinal ? "translation" : "translating")} {t.Language}", Result(t, latency)),
+            // "translating" marks a partial translation, still subject to change; "*" one the server only simulated.
+            TranslationMessage t => ($"{(t.IsFinal ? "translation" : "translating")} {t.Language}{(t.Simulated ? "*" : "")}", Result(t, latency)),
             NoticeMessage { Code: NoticeMessage.Resumed } n => ("notice", $"resumed: re-sending from audio frame {n.AudioFrames} ({n.AudioMs} ms)"),
             NoticeMessage n => ("notice", $"{n.Code}: {n.Message}"),
             ErrorMessage e => ("error", $"{e.Code}: {e.Message}"),

@@ -40,8 +40,9 @@ internal static class SttCommand
             Console.Error.WriteLine($"stt: {e.Message}\n\n{CliOptions.Usage}");
             return ExitUsage;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
+            // InvalidDataException (not an IOException): WavFile's message names the format found and those accepted.
             Console.Error.WriteLine($"stt: {e.Message}");
             return ExitBadInput;
         }
@@ -146,7 +147,7 @@ internal static class SttCommand
     private static async Task<int> ReadAsync(SttSession session, CancellationToken cancellationToken, CancellationToken abort)
     {
         var latencies = new List<double>();
-        var (closed, errors, lastSeq) = (false, 0, 0L);
+        var (closed, errors, lastSeq, simulatedTranslations) = (false, 0, 0L, false);
         try
         {
             await foreach (var message in session.ReadAllAsync(cancellationToken))
@@ -162,6 +163,12 @@ internal static class SttCommand
                 {
                     latency = measured;
                     latencies.Add(measured.TotalMilliseconds);
+                }
+
+                if (message is TranslationMessage { Simulated: true } && !simulatedTranslations)
+                {
+                    simulatedTranslations = true;
+                    Console.Error.WriteLine("(translations marked * are simulated: the GPU server has no translation model)");
                 }
 
                 Console.WriteLine(MessageLine.Format(message, latency));

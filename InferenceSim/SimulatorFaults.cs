@@ -26,7 +26,7 @@ public sealed class SimulatorFaults
 
     internal SimulatorFaults(SimulatorOptions options)
     {
-        configuredCapacity = options.Capacity;
+        configuredCapacity = options.EffectiveCapacity;
         var initial = options.Faults;
         RefuseConnections = initial.RefuseConnections;
         Stall = initial.Stall;

@@ -7,8 +7,24 @@ public sealed class SimulatorOptions
 
     public SimulatorMode Mode { get; set; } = SimulatorMode.Speech;
 
-    /// <summary>Maximum concurrent recognition streams; a <c>start</c> beyond it is refused with close code 1013.</summary>
-    public int Capacity { get; set; } = 16;
+    /// <summary>
+    /// A PocketSphinx stream costs 0.39 CPU-seconds per second of audio (docs/protocol.md §4.6,
+    /// measured on 2 vCPUs), so a core carries two real-time streams with room for the rest of the server.
+    /// </summary>
+    public const int SphinxStreamsPerCore = 2;
+
+    private const int SimulatedCapacity = 16;
+
+    /// <summary>
+    /// Maximum concurrent recognition streams; a <c>start</c> beyond it is refused with close code 1013.
+    /// Unset: <see cref="SphinxStreamsPerCore"/> per core in Sphinx mode, 16 otherwise.
+    /// </summary>
+    public int? Capacity { get; set; }
+
+    /// <summary>The capacity this server applies: <see cref="Capacity"/>, or the mode's default.</summary>
+    public int EffectiveCapacity => Capacity ?? (Mode == SimulatorMode.Sphinx
+        ? SphinxStreamsPerCore * Environment.ProcessorCount
+        : SimulatedCapacity);
 
     /// <summary>Delay between the arrival of the audio or command that produced a result and the result's send.</summary>
     public int ProcessingDelayMs { get; set; }
@@ -34,6 +50,9 @@ public sealed class SimulatorOptions
     /// works either way.
     /// </summary>
     public bool AdminApi { get; set; }
+
+    /// <summary>Whether Sphinx mode can run: PocketSphinx's libraries and the model at <see cref="SphinxModel"/> are installed.</summary>
+    public bool SphinxInstalled => Sphinx.SphinxDecoder.IsInstalled(SphinxModel);
 
     /// <summary>BCP 47 tags a <c>start</c>'s <c>language</c> must be one of (case-insensitive); empty accepts any.</summary>
     public IList<string> Languages { get; } = [];

@@ -19,7 +19,11 @@ internal sealed partial class SimulatorOptionsValidator : IValidateOptions<Simul
             failures.Add($"{Prefix}{nameof(options.SphinxModel)}: no PocketSphinx model at '{options.SphinxModel}' (apt-get install libpocketsphinx3 pocketsphinx-en-us).");
         }
 
-        CheckRange(failures, nameof(options.Capacity), options.Capacity, 1, int.MaxValue);
+        if (options.Capacity is { } capacity)
+        {
+            CheckRange(failures, nameof(options.Capacity), capacity, 1, int.MaxValue);
+        }
+
         CheckRange(failures, nameof(options.ProcessingDelayMs), options.ProcessingDelayMs, 0, 60_000);
         var windowValid = CheckRange(failures, nameof(options.WindowMs), options.WindowMs, 1, 1_000);
         CheckRange(failures, nameof(options.VoicedRms), options.VoicedRms, 1, short.MaxValue);
@@ -38,9 +42,9 @@ internal sealed partial class SimulatorOptionsValidator : IValidateOptions<Simul
 
         var faults = options.Faults;
         CheckRange(failures, $"{nameof(options.Faults)}:{nameof(faults.SlowMs)}", faults.SlowMs, 0, int.MaxValue);
-        if (faults.Capacity is { } capacity)
+        if (faults.Capacity is { } faultCapacity)
         {
-            CheckRange(failures, $"{nameof(options.Faults)}:{nameof(faults.Capacity)}", capacity, 1, int.MaxValue);
+            CheckRange(failures, $"{nameof(options.Faults)}:{nameof(faults.Capacity)}", faultCapacity, 1, int.MaxValue);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

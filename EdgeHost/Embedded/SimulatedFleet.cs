@@ -3,9 +3,14 @@ using OrleansStt.InferenceSim;
 namespace OrleansStt.EdgeHost.Embedded;
 
 /// <summary>In-process GPU server simulators, owned by the host so they stop with it.</summary>
-public sealed class SimulatedFleet(IReadOnlyList<SimulatorServer> servers) : IAsyncDisposable
+public sealed class SimulatedFleet(IReadOnlyList<SimulatorServer> servers, SimulatorMode mode, int capacity) : IAsyncDisposable
 {
     public IReadOnlyList<SimulatorServer> Servers => servers;
+
+    public SimulatorMode Mode => mode;
+
+    /// <summary>Streams per server.</summary>
+    public int Capacity => capacity;
 
     public static async Task<SimulatedFleet> StartAsync(SimulatedFleetOptions options)
     {
@@ -14,22 +19,33 @@ public sealed class SimulatedFleet(IReadOnlyList<SimulatorServer> servers) : IAs
             throw new InvalidOperationException($"{SimulatedFleetOptions.Section}:Count must be at least 1 (got {options.Count}).");
         }
 
+        var mode = options.EffectiveMode;
+        var capacity = options.CapacityFor(mode);
         var servers = new List<SimulatorServer>();
         for (var i = 0; i < options.Count; i++)
         {
             servers.Add(await SimulatorServer.StartAsync(new SimulatorOptions
             {
-                Mode = options.Mode,
-                Capacity = options.Capacity,
+                Mode = mode,
+                Capacity = capacity,
                 ProcessingDelayMs = options.ProcessingDelayMs,
             }));
         }
 
-        return new SimulatedFleet(servers);
+        return new SimulatedFleet(servers, mode, capacity);
     }
 
+    /// <summary>What a newcomer should know about the words they will see.</summary>
+    public string Describe() => mode switch
+    {
+        SimulatorMode.Sphinx => $"PocketSphinx, a real CPU recognizer (US English, {new SimulatorOptions().SphinxModel}); translations are simulated",
+        SimulatorMode.Speech => "simulated: words made from the audio's loudness and pitch, not recognized speech "
+            + "(apt-get install libpocketsphinx3 pocketsphinx-en-us for the real recognizer)",
+        _ => "echo: one partial per audio frame carrying its position (for benchmarks)",
+    };
+
     /// <summary>The fleet as <c>Stt:Backends</c> entries, exactly as an operator would configure real servers.</summary>
-    public IEnumerable<KeyValuePair<string, string?>> AsBackendConfiguration(int capacity) =>
+    public IEnumerable<KeyValuePair<string, string?>> AsBackendConfiguration() =>
         servers.SelectMany((server, i) => new KeyValuePair<string, string?>[]
         {
             new($"Stt:Backends:{i}:Id", $"sim-{i + 1}"),

@@ -10,11 +10,22 @@ public sealed class SimulatedFleetOptions
 {
     public const string Section = "Stt:Simulated";
 
+    private const int SimulatedCapacity = 500;
+
     public int Count { get; set; } = 2;
 
-    public int Capacity { get; set; } = 500;
+    /// <summary>Per server. Unset: 500 simulated streams, or the machine's real-time PocketSphinx streams shared among the servers.</summary>
+    public int? Capacity { get; set; }
 
-    public SimulatorMode Mode { get; set; } = SimulatorMode.Speech;
+    /// <summary>Unset: the real recognizer (<see cref="SimulatorMode.Sphinx"/>) when PocketSphinx and its model are installed, else <see cref="SimulatorMode.Speech"/>.</summary>
+    public SimulatorMode? Mode { get; set; }
 
     public int ProcessingDelayMs { get; set; }
+
+    public SimulatorMode EffectiveMode => Mode ?? (new SimulatorOptions().SphinxInstalled ? SimulatorMode.Sphinx : SimulatorMode.Speech);
+
+    /// <summary>The servers share this machine's cores, so in Sphinx mode they share its real-time streams.</summary>
+    public int CapacityFor(SimulatorMode mode) => Capacity ?? (mode == SimulatorMode.Sphinx
+        ? Math.Max(1, SimulatorOptions.SphinxStreamsPerCore * Environment.ProcessorCount / Math.Max(1, Count))
+        : SimulatedCapacity);
 }

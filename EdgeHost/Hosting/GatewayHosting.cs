@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
+using OrleansStt.EdgeHost.Captions;
 using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.EdgeHost.Delivery;
 using OrleansStt.EdgeHost.Embedded;
@@ -58,6 +59,7 @@ public static class GatewayHosting
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.UseCaptionsPage();
         app.UseWebSockets();
         app.MapListen();
         app.MapTokens();
@@ -88,7 +90,7 @@ public static class GatewayHosting
         var options = builder.Configuration.GetSection(SimulatedFleetOptions.Section).Get<SimulatedFleetOptions>() ?? new SimulatedFleetOptions();
         var fleet = await SimulatedFleet.StartAsync(options);
         builder.Services.AddSingleton(fleet);
-        builder.Configuration.AddInMemoryCollection(fleet.AsBackendConfiguration(options.Capacity));
+        builder.Configuration.AddInMemoryCollection(fleet.AsBackendConfiguration());
     }
 
     private static void PrintBanner(WebApplication app)
@@ -97,6 +99,7 @@ public static class GatewayHosting
         foreach (var url in app.Urls)
         {
             var ws = url.Replace("http://", "ws://", StringComparison.Ordinal).Replace("https://", "wss://", StringComparison.Ordinal);
+            Console.WriteLine($"Live captions:      {url}/  (a microphone in the browser)");
             Console.WriteLine($"OrleansStt gateway: connect to {ws}/v1/listen");
             if (embedded)
             {
@@ -106,7 +109,8 @@ public static class GatewayHosting
 
         if (app.Services.GetService<SimulatedFleet>() is { } fleet)
         {
-            Console.WriteLine($"GPU servers:        {fleet.Servers.Count} simulated in-process ({string.Join(", ", fleet.Servers.Select(s => s.StreamUri))})");
+            Console.WriteLine($"GPU servers:        {fleet.Servers.Count} in-process, {fleet.Capacity} streams each ({string.Join(", ", fleet.Servers.Select(s => s.StreamUri))})");
+            Console.WriteLine($"Recognizer:         {fleet.Describe()}");
         }
     }
 }

@@ -41,9 +41,11 @@ internal sealed class SphinxDecoder : IDisposable
         return new SphinxDecoder(config, decoder);
     }
 
-    /// <summary>Whether the model a decoder needs is installed under <paramref name="modelDirectory"/>.</summary>
+    /// <summary>Whether the libraries and the model a decoder needs are installed (the model under <paramref name="modelDirectory"/>).</summary>
     public static bool IsInstalled(string modelDirectory) =>
-        File.Exists(Path.Combine(modelDirectory, "en-us.lm.bin")) && File.Exists(Path.Combine(modelDirectory, "cmudict-en-us.dict"));
+        File.Exists(Path.Combine(modelDirectory, "en-us.lm.bin"))
+        && File.Exists(Path.Combine(modelDirectory, "cmudict-en-us.dict"))
+        && SphinxNative.LibrariesLoad();
 
     /// <summary>A new audio stream: the noise level and cepstral mean learnt from the previous one are forgotten.</summary>
     public void StartStream() => Check(SphinxNative.StartStream(_decoder), "ps_start_stream");

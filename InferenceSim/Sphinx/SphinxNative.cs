@@ -12,6 +12,19 @@ internal static partial class SphinxNative
     private const string PocketSphinx = "libpocketsphinx.so.3";
     private const string SphinxBase = "libsphinxbase.so.3";
 
+    internal static bool LibrariesLoad()
+    {
+        foreach (var library in new[] { SphinxBase, PocketSphinx })
+        {
+            if (!NativeLibrary.TryLoad(library, typeof(SphinxNative).Assembly, null, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     [LibraryImport(PocketSphinx, EntryPoint = "ps_args")]
     internal static partial nint Args();
 

@@ -11,19 +11,25 @@ public static class SyntheticSpeech
         var directory = Directory.CreateTempSubdirectory("orleansstt-speech-");
         try
         {
-            var spoken = Path.Combine(directory.FullName, "spoken.wav");
-            var resampled = Path.Combine(directory.FullName, "16k.wav");
-            await RunAsync("espeak-ng", ["-w", spoken, phrase]);
-            // -D: no dither, so the same phrase is always the same audio.
-            await RunAsync("sox", ["-D", spoken, "-r", "16000", "-c", "1", "-b", "16", resampled]);
-            var audio = WavFile.Read(resampled);
-            Assert.Equal(16000, audio.SampleRate);
-            return audio.Pcm;
+            return WavFile.Read(await SayToFileAsync(phrase, directory.FullName, trailingSilenceSeconds: 0)).Pcm;
         }
         finally
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Writes the phrase as a 16 kHz mono 16-bit WAV file in <paramref name="directory"/>, followed by silence.</summary>
+    public static async Task<string> SayToFileAsync(string phrase, string directory, double trailingSilenceSeconds)
+    {
+        var spoken = Path.Combine(directory, "spoken.wav");
+        var resampled = Path.Combine(directory, "16k.wav");
+        await RunAsync("espeak-ng", ["-w", spoken, phrase]);
+        // -D: no dither, so the same phrase is always the same audio.
+        await RunAsync("sox", ["-D", spoken, "-r", "16000", "-c", "1", "-b", "16", resampled,
+            "pad", "0", trailingSilenceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.Equal(16000, WavFile.Read(resampled).SampleRate);
+        return resampled;
     }
 
     private static async Task RunAsync(string program, string[] arguments)

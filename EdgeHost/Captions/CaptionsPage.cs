@@ -1,0 +1,37 @@
+using Microsoft.Extensions.FileProviders;
+
+namespace OrleansStt.EdgeHost.Captions;
+
+/// <summary>
+/// The live-captions page at <c>/</c>: a microphone in a browser, talking <c>/v1/listen</c> like
+/// any other client. Open to everyone, like the socket it opens (which checks the credential):
+/// it holds no secret, and takes a token, never an API key (docs/protocol.md §1.2).
+/// </summary>
+public static class CaptionsPage
+{
+    // The page's script and worklet are its own files; it opens sockets and fetches tokens on its
+    // own origin only, and may not be framed (no clickjacking of the microphone button).
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+        + "media-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    public static WebApplication UseCaptionsPage(this WebApplication app)
+    {
+        var files = new ManifestEmbeddedFileProvider(typeof(CaptionsPage).Assembly, "wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            OnPrepareResponse = context =>
+            {
+                var headers = context.Context.Response.Headers;
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "no-referrer";
+                // A page that must match the edge it talks to is never served stale.
+                headers.CacheControl = "no-cache";
+            },
+        });
+        return app;
+    }
+}
