@@ -24,7 +24,8 @@ internal sealed record CliOptions(
           --wav FILE        a PCM WAV file: 8-bit unsigned, 16/24/32-bit integer or 32/64-bit float samples,
                             any channels (averaged to mono), any rate (resampled to 16 kHz, the rate sent)
           --tone HZ         a sine tone at 16 kHz instead
-                            (default audio: a speech-like pattern of 500 Hz / silence / 300 Hz / silence)
+                            (default audio: a speech-like pattern of 500 Hz / silence / 300 Hz / silence,
+                            which the speech simulation reads as words and a real recognizer does not)
           --seconds N       audio length; for --wav, cuts the file (default 4, whole file for --wav)
           --translate LIST  comma-separated target languages
           --language LANG   spoken language (default en)

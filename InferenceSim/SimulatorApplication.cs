@@ -14,7 +14,13 @@ public static class SimulatorApplication
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        return Build(builder, options => options.BindConfiguration(SimulatorOptions.SectionName));
+        var app = Build(builder, options => options.BindConfiguration(SimulatorOptions.SectionName));
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var options = app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value;
+            app.Logger.LogInformation("Recognizer: {Mode} mode, {Capacity} concurrent streams", options.Mode, options.EffectiveCapacity);
+        });
+        return app;
     }
 
     internal static WebApplication Build(WebApplicationBuilder builder, Action<OptionsBuilder<SimulatorOptions>> configureOptions)

@@ -52,7 +52,7 @@ public sealed class SimulatorOptions
     public bool AdminApi { get; set; }
 
     /// <summary>Whether Sphinx mode can run: PocketSphinx's libraries and the model at <see cref="SphinxModel"/> are installed.</summary>
-    public bool SphinxInstalled => Sphinx.SphinxDecoder.IsInstalled(SphinxModel);
+    public bool SphinxInstalled => Sphinx.SphinxDecoder.ModelInstalled(SphinxModel) && Sphinx.SphinxDecoder.LibrariesInstalled();
 
     /// <summary>BCP 47 tags a <c>start</c>'s <c>language</c> must be one of (case-insensitive); empty accepts any.</summary>
     public IList<string> Languages { get; } = [];

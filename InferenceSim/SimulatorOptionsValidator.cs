@@ -14,9 +14,17 @@ internal sealed partial class SimulatorOptionsValidator : IValidateOptions<Simul
         {
             failures.Add($"{Prefix}{nameof(options.Mode)} must be Echo, Speech or Sphinx (got {options.Mode}).");
         }
-        else if (options.Mode == SimulatorMode.Sphinx && !Sphinx.SphinxDecoder.IsInstalled(options.SphinxModel))
+        else if (options.Mode == SimulatorMode.Sphinx)
         {
-            failures.Add($"{Prefix}{nameof(options.SphinxModel)}: no PocketSphinx model at '{options.SphinxModel}' (apt-get install libpocketsphinx3 pocketsphinx-en-us).");
+            if (!Sphinx.SphinxDecoder.ModelInstalled(options.SphinxModel))
+            {
+                failures.Add($"{Prefix}{nameof(options.SphinxModel)}: no PocketSphinx model at '{options.SphinxModel}' (apt-get install pocketsphinx-en-us).");
+            }
+
+            if (!Sphinx.SphinxDecoder.LibrariesInstalled())
+            {
+                failures.Add($"{Prefix}{nameof(options.Mode)}: Sphinx needs PocketSphinx's libraries, which do not load (apt-get install libpocketsphinx3).");
+            }
         }
 
         if (options.Capacity is { } capacity)

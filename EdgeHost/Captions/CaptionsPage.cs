@@ -1,4 +1,7 @@
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using OrleansStt.EdgeHost.Configuration;
+using OrleansStt.EdgeHost.Listen;
 
 namespace OrleansStt.EdgeHost.Captions;
 
@@ -13,9 +16,9 @@ public static class CaptionsPage
     // own origin only, and may not be framed (no clickjacking of the microphone button).
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
-        + "media-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+        + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    public static WebApplication UseCaptionsPage(this WebApplication app)
+    public static WebApplication MapCaptionsPage(this WebApplication app)
     {
         var files = new ManifestEmbeddedFileProvider(typeof(CaptionsPage).Assembly, "wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
@@ -32,6 +35,8 @@ public static class CaptionsPage
                 headers.CacheControl = "no-cache";
             },
         });
+        app.MapGet("/captions-config", (IOptions<EdgeOptions> options) => TypedResults.Json(
+            new CaptionsConfig(options.Value.CaptionsTokenUrl), EdgeJsonContext.Default.CaptionsConfig));
         return app;
     }
 }

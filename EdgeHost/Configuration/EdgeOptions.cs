@@ -28,6 +28,13 @@ public sealed class EdgeOptions
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// A path on the edge's own origin (e.g. <c>/stt-token</c>, the customer's endpoint behind the same
+    /// reverse proxy) the captions page POSTs to, with the user's cookies, for a fresh token before every
+    /// connect and resume. Configuration, not a page parameter: a link must not choose where the page POSTs.
+    /// </summary>
+    public string? CaptionsTokenUrl { get; set; }
+
+    /// <summary>
     /// Most sessions one API key holds on this edge at once; the next upgrade gets HTTP 429
     /// <c>rate_limited</c> with <c>Retry-After</c>. Counted per edge, so a key reaching N edges may
     /// hold N times this. Without keys there is no key to count against: only <see cref="MaxSessions"/> bounds.

@@ -50,6 +50,12 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             problems.Add($"Stt:Edge:TokenSecret must be at least 32 characters (got {secret.Length}).");
         }
 
+        if (options.CaptionsTokenUrl is { } tokenUrl
+            && (!tokenUrl.StartsWith('/') || tokenUrl.StartsWith("//", StringComparison.Ordinal) || tokenUrl.Contains('\\')))
+        {
+            problems.Add($"Stt:Edge:CaptionsTokenUrl must be a path on this origin, starting with one '/' (got '{tokenUrl}').");
+        }
+
         if (options.TokenLifetime <= TimeSpan.Zero)
         {
             problems.Add($"Stt:Edge:TokenLifetime must be a positive duration (got {options.TokenLifetime}).");

@@ -3,7 +3,7 @@ using OrleansStt.InferenceSim;
 namespace OrleansStt.EdgeHost.Embedded;
 
 /// <summary>In-process GPU server simulators, owned by the host so they stop with it.</summary>
-public sealed class SimulatedFleet(IReadOnlyList<SimulatorServer> servers, SimulatorMode mode, int capacity) : IAsyncDisposable
+public sealed class SimulatedFleet(IReadOnlyList<SimulatorServer> servers, SimulatorMode mode, int capacity, bool sphinxMissing) : IAsyncDisposable
 {
     public IReadOnlyList<SimulatorServer> Servers => servers;
 
@@ -19,8 +19,9 @@ public sealed class SimulatedFleet(IReadOnlyList<SimulatorServer> servers, Simul
             throw new InvalidOperationException($"{SimulatedFleetOptions.Section}:Count must be at least 1 (got {options.Count}).");
         }
 
-        var mode = options.EffectiveMode;
-        var capacity = options.CapacityFor(mode);
+        var sphinxInstalled = new SimulatorOptions().SphinxInstalled;
+        var mode = options.ModeFor(sphinxInstalled);
+        var capacity = options.CapacityFor(mode, Environment.ProcessorCount);
         var servers = new List<SimulatorServer>();
         for (var i = 0; i < options.Count; i++)
         {
@@ -32,15 +33,15 @@ public sealed class SimulatedFleet(IReadOnlyList<SimulatorServer> servers, Simul
             }));
         }
 
-        return new SimulatedFleet(servers, mode, capacity);
+        return new SimulatedFleet(servers, mode, capacity, sphinxMissing: options.Mode is null && !sphinxInstalled);
     }
 
     /// <summary>What a newcomer should know about the words they will see.</summary>
     public string Describe() => mode switch
     {
         SimulatorMode.Sphinx => $"PocketSphinx, a real CPU recognizer (US English, {new SimulatorOptions().SphinxModel}); translations are simulated",
-        SimulatorMode.Speech => "simulated: words made from the audio's loudness and pitch, not recognized speech "
-            + "(apt-get install libpocketsphinx3 pocketsphinx-en-us for the real recognizer)",
+        SimulatorMode.Speech => "simulated: words made from the audio's loudness and pitch, not recognized speech"
+            + (sphinxMissing ? " (apt-get install libpocketsphinx3 pocketsphinx-en-us for the real recognizer)" : ""),
         _ => "echo: one partial per audio frame carrying its position (for benchmarks)",
     };
 

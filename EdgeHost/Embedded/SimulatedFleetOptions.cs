@@ -22,10 +22,10 @@ public sealed class SimulatedFleetOptions
 
     public int ProcessingDelayMs { get; set; }
 
-    public SimulatorMode EffectiveMode => Mode ?? (new SimulatorOptions().SphinxInstalled ? SimulatorMode.Sphinx : SimulatorMode.Speech);
+    public SimulatorMode ModeFor(bool sphinxInstalled) => Mode ?? (sphinxInstalled ? SimulatorMode.Sphinx : SimulatorMode.Speech);
 
-    /// <summary>The servers share this machine's cores, so in Sphinx mode they share its real-time streams.</summary>
-    public int CapacityFor(SimulatorMode mode) => Capacity ?? (mode == SimulatorMode.Sphinx
-        ? Math.Max(1, SimulatorOptions.SphinxStreamsPerCore * Environment.ProcessorCount / Math.Max(1, Count))
+    /// <summary>Per server. The servers share this machine's cores, so in Sphinx mode they share its real-time streams.</summary>
+    public int CapacityFor(SimulatorMode mode, int cores) => Capacity ?? (mode == SimulatorMode.Sphinx
+        ? Math.Max(1, SimulatorOptions.SphinxStreamsPerCore * cores / Math.Max(1, Count))
         : SimulatedCapacity);
 }

@@ -59,7 +59,7 @@ public static class GatewayHosting
 
     public static WebApplication MapGateway(this WebApplication app)
     {
-        app.UseCaptionsPage();
+        app.MapCaptionsPage();
         app.UseWebSockets();
         app.MapListen();
         app.MapTokens();

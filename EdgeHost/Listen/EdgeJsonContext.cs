@@ -7,4 +7,5 @@ namespace OrleansStt.EdgeHost.Listen;
 [JsonSerializable(typeof(Refusal))]
 [JsonSerializable(typeof(TokenGrant))]
 [JsonSerializable(typeof(EdgeHealth))]
+[JsonSerializable(typeof(Captions.CaptionsConfig))]
 internal sealed partial class EdgeJsonContext : JsonSerializerContext;

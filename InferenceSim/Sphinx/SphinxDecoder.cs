@@ -41,11 +41,12 @@ internal sealed class SphinxDecoder : IDisposable
         return new SphinxDecoder(config, decoder);
     }
 
-    /// <summary>Whether the libraries and the model a decoder needs are installed (the model under <paramref name="modelDirectory"/>).</summary>
-    public static bool IsInstalled(string modelDirectory) =>
-        File.Exists(Path.Combine(modelDirectory, "en-us.lm.bin"))
-        && File.Exists(Path.Combine(modelDirectory, "cmudict-en-us.dict"))
-        && SphinxNative.LibrariesLoad();
+    /// <summary>Whether the model a decoder needs is installed under <paramref name="modelDirectory"/>.</summary>
+    public static bool ModelInstalled(string modelDirectory) =>
+        File.Exists(Path.Combine(modelDirectory, "en-us.lm.bin")) && File.Exists(Path.Combine(modelDirectory, "cmudict-en-us.dict"));
+
+    /// <summary>Whether PocketSphinx's shared libraries load.</summary>
+    public static bool LibrariesInstalled() => SphinxNative.LibrariesLoad();
 
     /// <summary>A new audio stream: the noise level and cepstral mean learnt from the previous one are forgotten.</summary>
     public void StartStream() => Check(SphinxNative.StartStream(_decoder), "ps_start_stream");

@@ -21,6 +21,18 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public async Task Without_a_capacity_the_real_recognizer_takes_two_streams_per_core_and_the_simulations_sixteen()
+    {
+        await using var sphinx = await SimulatorServer.StartAsync(new SimulatorOptions { Mode = SimulatorMode.Sphinx });
+        await using var speech = await SimulatorServer.StartAsync(new SimulatorOptions { Mode = SimulatorMode.Speech });
+        await using var configured = await SimulatorServer.StartAsync(new SimulatorOptions { Mode = SimulatorMode.Sphinx, Capacity = 3 });
+
+        Assert.Equal(2 * Environment.ProcessorCount, await CapacityAsync(sphinx));
+        Assert.Equal(16, await CapacityAsync(speech));
+        Assert.Equal(3, await CapacityAsync(configured));
+    }
+
+    [Fact]
     public async Task Language_lists_must_hold_language_tags()
     {
         var options = new SimulatorOptions
@@ -98,5 +110,12 @@ public sealed class OptionsTests
         Assert.Equal(7, server.Faults.SlowMs);
         Assert.Equal(2, server.Faults.Capacity);
         Assert.False(server.Faults.Sick);
+    }
+
+    private static async Task<int> CapacityAsync(SimulatorServer server)
+    {
+        using var http = new HttpClient { Timeout = SimClient.Timeout };
+        var health = await http.GetStringAsync(new Uri(server.StreamUri.ToString().Replace("ws://", "http://").Replace("/v1/stream", "/health")));
+        return System.Text.Json.JsonDocument.Parse(health).RootElement.GetProperty("capacity").GetInt32();
     }
 }

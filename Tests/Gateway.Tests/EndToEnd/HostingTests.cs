@@ -69,4 +69,17 @@ public sealed class HostingTests(GatewayFixture fixture)
             result.Failures);
         Assert.Same(ValidateOptionsResult.Success, new EdgeOptionsValidator().Validate(null, new EdgeOptions()));
     }
+
+    [Theory]
+    [InlineData("https://elsewhere.example/token")]
+    [InlineData("//elsewhere.example/token")]
+    [InlineData("/\\elsewhere.example/token")]
+    [InlineData("stt-token")]
+    public void The_captions_pages_token_url_must_stay_on_the_edges_origin(string tokenUrl)
+    {
+        var result = new EdgeOptionsValidator().Validate(null, new EdgeOptions { CaptionsTokenUrl = tokenUrl });
+
+        Assert.Equal([$"Stt:Edge:CaptionsTokenUrl must be a path on this origin, starting with one '/' (got '{tokenUrl}')."], result.Failures);
+        Assert.Same(ValidateOptionsResult.Success, new EdgeOptionsValidator().Validate(null, new EdgeOptions { CaptionsTokenUrl = "/my-app/stt-token" }));
+    }
 }

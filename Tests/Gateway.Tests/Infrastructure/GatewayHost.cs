@@ -26,8 +26,11 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts an edge; without Orleans:Redis in <paramref name="settings"/> it hosts its own silo on free ports.</summary>
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings)
+    /// <summary>
+    /// Starts an edge; without Orleans:Redis in <paramref name="settings"/> it hosts its own silo on free ports.
+    /// <paramref name="alongside"/> maps what a customer's own application would serve on the same origin.
+    /// </summary>
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplication>? alongside = null)
     {
         var all = new Dictionary<string, string?>(settings);
         if (!all.ContainsKey("Orleans:Redis"))
@@ -44,6 +47,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
         var app = builder.Build();
         app.MapGateway();
+        alongside?.Invoke(app);
         await app.StartAsync();
         var http = new Uri(app.Urls.First());
         return new GatewayHost(app, new Uri($"ws://{http.Host}:{http.Port}/v1/listen"));
