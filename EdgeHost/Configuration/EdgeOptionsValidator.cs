@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansStt.Grains.Security;
 
 namespace OrleansStt.EdgeHost.Configuration;
 
@@ -10,6 +11,11 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         if (options.ApiKeys.Any(string.IsNullOrWhiteSpace))
         {
             problems.Add("Stt:Edge:ApiKeys must not contain empty keys.");
+        }
+
+        if (options.ApiKeys.Any(Credentials.IsPlaceholder))
+        {
+            problems.Add($"Stt:Edge:ApiKeys contains a placeholder starting with '{Credentials.PlaceholderPrefix}': replace it with a random key (e.g. openssl rand -hex 32; docs/security.md).");
         }
 
         foreach (var (key, values) in new[] { ("Encodings", options.Encodings), ("Languages", options.Languages), ("TranslationLanguages", options.TranslationLanguages) })
@@ -48,6 +54,11 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         if (options.TokenSecret is { } secret && secret.Length < 32)
         {
             problems.Add($"Stt:Edge:TokenSecret must be at least 32 characters (got {secret.Length}).");
+        }
+
+        if (Credentials.IsPlaceholder(options.TokenSecret))
+        {
+            problems.Add($"Stt:Edge:TokenSecret is a placeholder starting with '{Credentials.PlaceholderPrefix}': replace it with 32 or more random characters (e.g. openssl rand -hex 32; deploy/k8s/base/secret.yaml, docs/security.md).");
         }
 
         if (options.CaptionsTokenUrl is { } tokenUrl

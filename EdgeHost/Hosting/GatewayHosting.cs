@@ -5,10 +5,13 @@ using OrleansStt.EdgeHost.Captions;
 using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.EdgeHost.Delivery;
 using OrleansStt.EdgeHost.Embedded;
+using OrleansStt.EdgeHost.Health;
 using OrleansStt.EdgeHost.Listen;
+using OrleansStt.Grains.Health;
 using OrleansStt.Grains.Hosting;
 using OrleansStt.Grains.Operations;
 using OrleansStt.Grains.Security;
+using OrleansStt.Grains.Telemetry;
 
 namespace OrleansStt.EdgeHost.Hosting;
 
@@ -30,6 +33,7 @@ public static class GatewayHosting
         builder.Services.AddSingleton<SessionSlots>();
         builder.Services.AddSingleton<ClientQuotas>();
         builder.Services.AddSingleton<SessionTokens>();
+        builder.Services.AddSttTelemetry(builder.Configuration);
         builder.Services.AddOptions<EdgeOptions>().Bind(builder.Configuration.GetSection(EdgeOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
 
@@ -55,6 +59,7 @@ public static class GatewayHosting
         builder.Services.AddHostedService<DeliveryAudit>();
         builder.Services.AddSingleton<EdgeDrain>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EdgeDrain>());
+        builder.Services.AddEdgeHealthChecks(clusterClient: cluster.UsesRedis);
     }
 
     public static WebApplication MapGateway(this WebApplication app)
@@ -63,11 +68,15 @@ public static class GatewayHosting
         app.UseWebSockets();
         app.MapListen();
         app.MapTokens();
+        app.MapMetrics();
+        var sockets = app.Services.GetRequiredService<SessionSlots>();
+        app.Services.GetRequiredService<SttMetrics>().Observe("orleansstt.edge.sessions", "{session}", "Client sockets open on this edge.", () => sockets.Taken);
         // Unready while draining, so a load balancer sends new clients and resumes elsewhere.
         app.MapGet("/healthz", (EdgeIdentity edge, SessionSlots slots, EdgeDrain drain) => TypedResults.Json(
             new EdgeHealth(drain.IsDraining ? "draining" : "ok", edge.Id, slots.Taken, slots.Limit),
             EdgeJsonContext.Default.EdgeHealth,
             statusCode: drain.IsDraining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK));
+        app.MapHealthProbes();
 
         if (!ClusterSettings.From(app.Configuration).UsesRedis)
         {

@@ -7,6 +7,7 @@ using OrleansStt.Grains.Interfaces.Delivery;
 using OrleansStt.Grains.Interfaces.Protocol;
 using OrleansStt.EdgeHost.Sessions;
 using OrleansStt.Grains.Interfaces.Sessions;
+using OrleansStt.Grains.Telemetry;
 
 namespace OrleansStt.EdgeHost.Listen;
 
@@ -19,6 +20,8 @@ public sealed partial class ClientConnection
 {
     private readonly EdgeOptions _options;
     private readonly ILogger _logger;
+    private readonly SttMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly OutputQueue _output;
     private readonly CancellationTokenSource _writerStop = new();
     private readonly CancellationTokenSource _readerStop = new();
@@ -30,10 +33,12 @@ public sealed partial class ClientConnection
     private volatile bool _closedByGateway;
     private volatile bool _superseded;
 
-    public ClientConnection(EdgeOptions options, ILogger logger)
+    public ClientConnection(EdgeOptions options, ILogger logger, SttMetrics metrics, TimeProvider time)
     {
         _options = options;
         _logger = logger;
+        _metrics = metrics;
+        _time = time;
         _output = new OutputQueue(options.OutputQueueLimit, options.OutputQueueMaxBytes);
     }
 
@@ -133,6 +138,7 @@ public sealed partial class ClientConnection
                     // After close_stream the session only flushes: late audio and commands are ignored
                     // (docs/protocol.md), since the session may already have ended.
                     case WebSocketMessageType.Binary when !closeStreamSent:
+                        _metrics.AudioFrames.Add(1);
                         await pacer.WaitAsync(frames.Received.Length, session.SampleRate, reading.Token);
                         await session.SendAudioAsync(frames.Received.ToArray());
                         break;
@@ -240,6 +246,13 @@ public sealed partial class ClientConnection
                 JsonSerializer.Serialize(writer, message, ClientMessageJsonContext.Default.ClientMessage);
                 await socket.SendAsync(json.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, _writerStop.Token);
                 _lastWrittenSeq = message.Seq;
+                // The histogram first: a scrape that sees a message counted sees it timed.
+                if (output.PublishedAtUnixMs > 0)
+                {
+                    _metrics.DeliveryDuration.Record(Math.Max(0, _time.GetUtcNow().ToUnixTimeMilliseconds() - output.PublishedAtUnixMs) / 1000.0);
+                }
+
+                CountSent(message);
 
                 if (output.CloseStatus is { } status)
                 {
@@ -270,6 +283,7 @@ public sealed partial class ClientConnection
         {
             var json = JsonSerializer.SerializeToUtf8Bytes<ClientMessage>(error, ClientMessageJsonContext.Default.ClientMessage);
             await socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, deadline.Token);
+            CountSent(error);
             await CloseWithAsync(socket, CloseStatus.InternalError, ErrorCodes.Internal, deadline.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
@@ -354,6 +368,28 @@ public sealed partial class ClientConnection
         /// <summary>The session could not be reached or rebuilt; unless it still says goodbye, the edge reports an internal error.</summary>
         GatewayFailed,
     }
+
+    private void CountSent(ClientMessage message)
+    {
+        _metrics.MessagesOut.Add(1, new KeyValuePair<string, object?>("type", TypeOf(message)));
+        if (message is ErrorMessage error)
+        {
+            // Error codes are the protocol's short list, so they make a bounded label.
+            _metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
+        }
+    }
+
+    private static string TypeOf(ClientMessage message) => message switch
+    {
+        TranscriptMessage { IsFinal: true } => "final",
+        TranscriptMessage => "partial",
+        TranslationMessage => "translation",
+        NoticeMessage => "notice",
+        ErrorMessage => "error",
+        ClosedMessage => "closed",
+        SessionMessage => "session",
+        _ => "other",
+    };
 
     private readonly record struct ReceivedFrame(WebSocketMessageType Type, bool TooLarge);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using OrleansStt.EdgeHost.Configuration;
@@ -6,6 +7,7 @@ using OrleansStt.EdgeHost.Hosting;
 using OrleansStt.EdgeHost.Sessions;
 using OrleansStt.Grains.Interfaces.Protocol;
 using OrleansStt.Grains.Interfaces.Sessions;
+using OrleansStt.Grains.Telemetry;
 
 namespace OrleansStt.EdgeHost.Listen;
 
@@ -26,31 +28,32 @@ public static class ListenEndpoint
         EdgeDrain drain,
         IOptions<EdgeOptions> options,
         TimeProvider time,
+        SttMetrics metrics,
         ILogger<ClientConnection> logger)
     {
         if (ApiKeys.Identify(context, options.Value.ApiKeys, tokens) is not { } client)
         {
-            await RefuseAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
+            await RefuseAsync(context, metrics, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
                 "A valid API key is required: 'Authorization: Bearer KEY' or '?access_token=KEY'.");
             return;
         }
 
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, "/v1/listen expects a WebSocket upgrade.");
+            await RefuseAsync(context, metrics, StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, "/v1/listen expects a WebSocket upgrade.");
             return;
         }
 
         if (!ListenQuery.TryParse(context.Request.Query, options.Value, out var request, out var resume, out var problem))
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, problem);
+            await RefuseAsync(context, metrics, StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, problem);
             return;
         }
 
         if (drain.IsDraining)
         {
             context.Response.Headers.RetryAfter = "1";
-            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
+            await RefuseAsync(context, metrics, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
                 "This edge is shutting down; connect to another edge.");
             return;
         }
@@ -61,7 +64,7 @@ public static class ListenEndpoint
         if (quota is { IsAcquired: false })
         {
             context.Response.Headers.RetryAfter = "5";
-            await RefuseAsync(context, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+            await RefuseAsync(context, metrics, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
                 $"This client holds its limit of {quotas.Limit} sessions on this edge; close one or try again later.");
             return;
         }
@@ -69,7 +72,7 @@ public static class ListenEndpoint
         if (!slots.TryTake())
         {
             context.Response.Headers.RetryAfter = "1";
-            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
+            await RefuseAsync(context, metrics, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
                 $"This edge holds its limit of {slots.Limit} sessions; try another edge or again later.");
             return;
         }
@@ -77,10 +80,11 @@ public static class ListenEndpoint
         try
         {
             var sessionId = resume?.SessionId ?? Guid.NewGuid().ToString("N");
-            var connection = new ClientConnection(options.Value, logger);
+            Activity.Current?.SetTag(SttActivities.SessionId, sessionId).SetTag("stt.session.resume", resume is not null);
+            var connection = new ClientConnection(options.Value, logger, metrics, time);
             using var session = new EdgeSession(
                 sessionId, cluster.GetGrain<ISessionGrain>(sessionId), edge, router, options.Value, time, logger,
-                connection.Output, () => connection.OnOutputOverflow(sessionId));
+                connection.Output, () => connection.OnOutputOverflow(sessionId), metrics);
 
             Func<Task<bool>> start;
             if (resume is not null)
@@ -95,14 +99,14 @@ public static class ListenEndpoint
                 {
                     // The session's silo is going away: the client's next try reaches it where it is rebuilt or moved.
                     context.Response.Headers.RetryAfter = "1";
-                    await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
+                    await RefuseAsync(context, metrics, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
                         "The session cannot be reached right now; try again.");
                     return;
                 }
 
                 if (!resumed)
                 {
-                    await RefuseAsync(context, StatusCodes.Status404NotFound, ErrorCodes.SessionNotFound,
+                    await RefuseAsync(context, metrics, StatusCodes.Status404NotFound, ErrorCodes.SessionNotFound,
                         "No session to resume: it does not exist, has ended, the token does not match, or messages after last_seq are no longer kept.");
                     return;
                 }
@@ -131,6 +135,7 @@ public static class ListenEndpoint
                 throw;
             }
 
+            metrics.SessionsOpened.Add(1, new KeyValuePair<string, object?>("kind", resume is null ? "new" : "resumed"));
             using (socket)
             {
                 await connection.RunAsync(socket, session, start, drain.Drained);
@@ -142,8 +147,9 @@ public static class ListenEndpoint
         }
     }
 
-    private static Task RefuseAsync(HttpContext context, int status, string code, string message)
+    private static Task RefuseAsync(HttpContext context, SttMetrics metrics, int status, string code, string message)
     {
+        metrics.SessionsRefused.Add(1, new KeyValuePair<string, object?>("reason", code));
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(new Refusal(code, message), EdgeJsonContext.Default.Refusal);
     }

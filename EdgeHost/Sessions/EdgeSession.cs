@@ -6,6 +6,7 @@ using OrleansStt.Grains.Interfaces.Delivery;
 using OrleansStt.Grains.Interfaces.Protocol;
 using OrleansStt.Grains.Interfaces.Sessions;
 using OrleansStt.Grains.Sessions;
+using OrleansStt.Grains.Telemetry;
 
 namespace OrleansStt.EdgeHost.Sessions;
 
@@ -19,6 +20,7 @@ namespace OrleansStt.EdgeHost.Sessions;
 public sealed partial class EdgeSession : IDisposable
 {
     private readonly EdgeIdentity _edge;
+    private readonly SttMetrics _metrics;
     private readonly OutputRouter _router;
     private readonly EdgeOptions _options;
     private readonly TimeProvider _time;
@@ -84,8 +86,10 @@ public sealed partial class EdgeSession : IDisposable
         TimeProvider time,
         ILogger logger,
         ChannelWriter<SessionOutput> output,
-        Action overflow)
+        Action overflow,
+        SttMetrics metrics)
     {
+        _metrics = metrics;
         SessionId = sessionId;
         Grain = grain;
         _edge = edge;
@@ -480,10 +484,13 @@ public sealed partial class EdgeSession : IDisposable
 
     private async Task RecoverOrThrowAsync(long link, string why)
     {
+        using var activity = SttActivities.Source.StartActivity("stt.session.recover");
+        activity?.SetTag(SttActivities.SessionId, SessionId).SetTag("stt.session.unreachable", why);
         LogSessionUnreachable(_logger, SessionId, why);
         _router.NoteDisruption();
         if (!await RecoverAsync(link))
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "the session is lost");
             throw new SessionLostException(SessionId);
         }
     }
@@ -541,6 +548,12 @@ public sealed partial class EdgeSession : IDisposable
             }
 
             var outcome = await RebuildAsync(recovery);
+            if (outcome != RecoveryOutcome.Gone)
+            {
+                // Counted here, once per recovery: callers that found it already done return above.
+                _metrics.Recoveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome == RecoveryOutcome.Rebuilt ? "rebuilt" : "alive"));
+            }
+
             if (outcome == RecoveryOutcome.Alive)
             {
                 _previousAccepted = true;

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using OrleansStt.Grains.Configuration;
+using OrleansStt.Grains.Telemetry;
 
 namespace OrleansStt.Grains.Backends;
 
@@ -11,6 +13,7 @@ public sealed class BackendConnections(
     IOptions<SttOptions> options,
     BackendDirectory directory,
     IGrainFactory grains,
+    SttMetrics metrics,
     ILogger<BackendSocketPool> logger) : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<BackendSocketPool>> _pools = new(StringComparer.Ordinal);
@@ -32,6 +35,13 @@ public sealed class BackendConnections(
             {
                 For(backend.Id);
             }
+
+            metrics.Observe("orleansstt.silo.gpu.sockets", "{socket}", "This silo's pooled sockets to each GPU server, by state: idle (warm) or lent (carrying a stream).", () =>
+                Pools.SelectMany(pool => new[]
+                {
+                    new Measurement<int>(pool.Value.Idle, new("backend", pool.Key), new("state", "idle")),
+                    new Measurement<int>(pool.Value.InUse, new("backend", pool.Key), new("state", "lent")),
+                }));
 
             return Task.CompletedTask;
         });

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansStt.Grains.Configuration;
 using OrleansStt.Grains.Interfaces.Backends;
+using OrleansStt.Grains.Telemetry;
 
 namespace OrleansStt.Grains.Backends;
 
@@ -16,6 +17,7 @@ public sealed partial class BackendPoolGrain(
     IOptions<SttOptions> options,
     IHttpClientFactory httpClients,
     TimeProvider time,
+    SttMetrics metrics,
     ILogger<BackendPoolGrain> logger) : Grain, IBackendPoolGrain
 {
     /// <summary>
@@ -64,6 +66,7 @@ public sealed partial class BackendPoolGrain(
         if (!_leases.ContainsKey(sessionId) && (!IsAcceptingHealth() || Occupancy() >= _backend.Capacity))
         {
             _refused++;
+            metrics.Leases.Add(1, new KeyValuePair<string, object?>("backend", _backend.Id), new KeyValuePair<string, object?>("outcome", "refused"));
             return Task.FromResult<BackendLease?>(null);
         }
 
@@ -71,6 +74,7 @@ public sealed partial class BackendPoolGrain(
         {
             _granted++;
             _reconnects += failover ? 1 : 0;
+            metrics.Leases.Add(1, new KeyValuePair<string, object?>("backend", _backend.Id), new KeyValuePair<string, object?>("outcome", "granted"));
         }
 
         return Task.FromResult<BackendLease?>(new BackendLease(_backend.Id, _backend.Url!, Pool.LeaseTtl / 3));

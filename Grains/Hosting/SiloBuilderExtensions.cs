@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Runtime.Providers;
 using StackExchange.Redis;
@@ -10,6 +11,7 @@ using OrleansStt.Grains.Backends;
 using OrleansStt.Grains.Configuration;
 using OrleansStt.Grains.Delivery;
 using OrleansStt.Grains.Sessions;
+using OrleansStt.Grains.Telemetry;
 using OrleansStt.Grains.Interfaces.Delivery;
 
 namespace OrleansStt.Grains.Hosting;
@@ -87,6 +89,8 @@ public static class SiloBuilderExtensions
 
         silo.Services.AddOptions<SttOptions>().Bind(configuration.GetSection(SttOptions.Section)).ValidateOnStart();
         silo.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SttOptions>, SttOptionsValidator>();
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<SttMetrics>();
         silo.Services.AddSingleton<EdgeOutbox>();
         silo.Services.AddHostedService(services => services.GetRequiredService<EdgeOutbox>());
         silo.Services.AddSingleton<GpuStreams>();

@@ -11,6 +11,17 @@ public static class Credentials
 {
     private const int MaxBasicLength = 1024;
 
+    /// <summary>
+    /// How the committed example secrets begin (deploy/k8s/base/secret.yaml): a key or secret
+    /// starting with this is a placeholder everyone who read the repository knows, and the
+    /// options validators refuse to start with one.
+    /// </summary>
+    public const string PlaceholderPrefix = "REPLACE-ME";
+
+    /// <summary>True for a committed placeholder such as <c>REPLACE-ME-operator-key</c>.</summary>
+    public static bool IsPlaceholder(string? secret) =>
+        secret is not null && secret.TrimStart().StartsWith(PlaceholderPrefix, StringComparison.OrdinalIgnoreCase);
+
     public static string? Presented(HttpRequest request, bool allowQuery, bool allowBasic = false)
     {
         var header = request.Headers.Authorization.ToString();

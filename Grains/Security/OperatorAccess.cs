@@ -11,7 +11,7 @@ namespace OrleansStt.Grains.Security;
 
 /// <summary>
 /// The operator endpoints' guard (docs/security.md), with ASP.NET Core authentication and
-/// authorization: <see cref="RequireOperator{TBuilder}"/> on the Dashboard and <c>/v1/backends</c>.
+/// authorization: <see cref="RequireOperator{TBuilder}"/> on the Dashboard, <c>/v1/backends</c> and <c>/metrics</c>.
 /// </summary>
 public static partial class OperatorAccess
 {
@@ -24,6 +24,9 @@ public static partial class OperatorAccess
     {
         services.AddOptions<OperatorOptions>().Bind(configuration.GetSection(OperatorOptions.Section))
             .Validate(o => !o.Keys.Any(string.IsNullOrWhiteSpace), "Stt:Operators:Keys must not contain empty keys.")
+            .Validate(
+                o => !o.Keys.Any(Credentials.IsPlaceholder),
+                $"Stt:Operators:Keys contains a placeholder starting with '{Credentials.PlaceholderPrefix}': replace it with a random key (e.g. openssl rand -hex 32; deploy/k8s/base/secret.yaml, docs/security.md).")
             .ValidateOnStart();
         services.AddSingleton(mode);
         services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, OperatorKeyHandler>(Scheme, null);
@@ -63,13 +66,13 @@ public static partial class OperatorAccess
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Operator endpoints (/dashboard, /v1/backends) need one of {Count} operator keys")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "Operator endpoints (/dashboard, /v1/backends, /metrics) need one of {Count} operator keys")]
         private static partial void LogGuarded(ILogger logger, int count);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Operator endpoints (/dashboard, /v1/backends) are OPEN to anyone who reaches this port: no Stt:Operators:Keys is set. Fine on a developer's machine; set a key before exposing it (docs/security.md)")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Operator endpoints (/dashboard, /v1/backends, /metrics) are OPEN to anyone who reaches this port: no Stt:Operators:Keys is set. Fine on a developer's machine; set a key before exposing it (docs/security.md)")]
         private static partial void LogOpen(ILogger logger);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Operator endpoints (/dashboard, /v1/backends) are closed: no Stt:Operators:Keys is set, and this host is a cluster member or requires client keys (docs/security.md)")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Operator endpoints (/dashboard, /v1/backends, /metrics) are closed: no Stt:Operators:Keys is set, and this host is a cluster member or requires client keys (docs/security.md)")]
         private static partial void LogClosed(ILogger logger);
     }
 }

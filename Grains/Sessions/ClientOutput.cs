@@ -10,7 +10,7 @@ namespace OrleansStt.Grains.Sessions;
 /// socket the session is linked to, if any. A message published while no socket is linked waits
 /// in the log for a resume; whatever an edge reports missing is sent again from the log.
 /// </summary>
-internal sealed class ClientOutput(string sessionId, EdgeOutbox outbox, SessionLog log)
+internal sealed class ClientOutput(string sessionId, EdgeOutbox outbox, SessionLog log, TimeProvider time)
 {
     public SessionLog Log => log;
 
@@ -50,7 +50,7 @@ internal sealed class ClientOutput(string sessionId, EdgeOutbox outbox, SessionL
     {
         if (Link is { } link)
         {
-            Post(link, new SessionOutput(sessionId, link.Id, logged.Message, logged.CloseStatus));
+            Post(link, new SessionOutput(sessionId, link.Id, logged.Message, logged.CloseStatus, time.GetUtcNow().ToUnixTimeMilliseconds()));
         }
     }
 

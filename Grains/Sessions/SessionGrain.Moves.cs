@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OrleansStt.Grains.Backends.Messages;
 using OrleansStt.Grains.Interfaces.Backends;
 using OrleansStt.Grains.Interfaces.Protocol;
+using OrleansStt.Grains.Telemetry;
 
 namespace OrleansStt.Grains.Sessions;
 
@@ -111,6 +113,8 @@ public sealed partial class SessionGrain
     private async Task<string?> MoveOnceAsync(BackendFailure? failure, string why)
     {
         var left = _gpu?.BackendId;
+        using var activity = SttActivities.Source.StartActivity("stt.gpu.move");
+        activity?.SetTag(SttActivities.SessionId, SessionId).SetTag("stt.gpu.from", left).SetTag("stt.gpu.why", why);
         if (left is not null)
         {
             LogMoving(logger, SessionId, left, failure, why);
@@ -149,8 +153,15 @@ public sealed partial class SessionGrain
 
         _gpu = stream;
         _timeline.StartStreamAt(_replay.StartMs);
+        // Per backend_switched notice, as the client sees them; a silo move is not a GPU server's fault.
+        metrics.GpuMoves.Add(1, new KeyValuePair<string, object?>("cause", failure is not null ? "failure" : left is null ? "silo" : "refused"));
+        activity?.SetTag("stt.gpu.to", stream.BackendId);
         _output.Publish(new NoticeMessage(NoticeCodes.BackendSwitched, $"{cause}; the session continues on {stream.BackendId}.") { Backend = stream.BackendId });
+        // The pump outlives this move: its work must not hang under the move's span.
+        var current = Activity.Current;
+        Activity.Current = null;
         _ = PumpResultsAsync(stream);
+        Activity.Current = current;
         return await ReplayAsync(stream);
     }
 

@@ -80,11 +80,13 @@ public sealed partial class SessionGrain
             Arrive(snapshot);
         }
 
+        metrics.SessionActivated();
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        metrics.SessionDeactivated();
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _state is SessionState.Streaming or SessionState.Stopping)
         {
             // Scale-in: the session moves to a silo that stays and opens a new GPU stream there.

@@ -10,6 +10,7 @@ using OrleansStt.Grains.Interfaces.Backends;
 using Orleans.Placement;
 using OrleansStt.Grains.Interfaces.Protocol;
 using OrleansStt.Grains.Interfaces.Sessions;
+using OrleansStt.Grains.Telemetry;
 
 namespace OrleansStt.Grains.Sessions;
 
@@ -31,6 +32,7 @@ public sealed partial class SessionGrain(
     EdgeOutbox outbox,
     GpuStreams gpuStreams,
     TimeProvider time,
+    SttMetrics metrics,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "stt.session";
@@ -302,7 +304,7 @@ public sealed partial class SessionGrain(
     {
         _request = request;
         _resumeToken = resumeToken;
-        _output = new ClientOutput(SessionId, outbox, new SessionLog(Settings.LogMaxMessages, Settings.LogMaxBytes));
+        _output = new ClientOutput(SessionId, outbox, new SessionLog(Settings.LogMaxMessages, Settings.LogMaxBytes), time);
         _timeline = new ResultTimeline(request.Language);
         _replay = new AudioReplayBuffer(request.SampleRate, Settings.ReplayWindow, Settings.ReplayMaxBytes);
         _lastActivity = _lastAudioAt = _startedAt = time.GetTimestamp();

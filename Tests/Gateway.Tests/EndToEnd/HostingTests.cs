@@ -82,4 +82,27 @@ public sealed class HostingTests(GatewayFixture fixture)
         Assert.Equal([$"Stt:Edge:CaptionsTokenUrl must be a path on this origin, starting with one '/' (got '{tokenUrl}')."], result.Failures);
         Assert.Same(ValidateOptionsResult.Success, new EdgeOptionsValidator().Validate(null, new EdgeOptions { CaptionsTokenUrl = "/my-app/stt-token" }));
     }
+
+    [Fact]
+    public void The_committed_placeholder_secrets_are_refused_at_start()
+    {
+        // deploy/k8s/base/secret.yaml's values, deployed unchanged.
+        var result = new EdgeOptionsValidator().Validate(null, new EdgeOptions
+        {
+            TokenSecret = "REPLACE-ME-with-32-or-more-random-characters",
+            ApiKeys = ["REPLACE-ME-client-api-key", "a-real-key"],
+        });
+
+        Assert.Equal(
+            [
+                "Stt:Edge:ApiKeys contains a placeholder starting with 'REPLACE-ME': replace it with a random key (e.g. openssl rand -hex 32; docs/security.md).",
+                "Stt:Edge:TokenSecret is a placeholder starting with 'REPLACE-ME': replace it with 32 or more random characters (e.g. openssl rand -hex 32; deploy/k8s/base/secret.yaml, docs/security.md).",
+            ],
+            result.Failures);
+        Assert.Same(ValidateOptionsResult.Success, new EdgeOptionsValidator().Validate(null, new EdgeOptions
+        {
+            TokenSecret = new string('x', 32) + "REPLACE-ME",
+            ApiKeys = ["a-real-key"],
+        }));
+    }
 }

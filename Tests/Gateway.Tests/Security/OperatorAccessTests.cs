@@ -3,8 +3,12 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrleansStt.Gateway.Tests.Infrastructure;
 using OrleansStt.Grains.Interfaces.Backends;
+using OrleansStt.Grains.Security;
 
 namespace OrleansStt.Gateway.Tests.Security;
 
@@ -76,6 +80,27 @@ public sealed class OperatorAccessTests
         Assert.Equal(BackendHealth.Draining, (await fleet.Gateway.Cluster.GetGrain<IBackendPoolGrain>("gpu-1").GetStatus()).Health);
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(undrain)).StatusCode);
         await fleet.AssertNothingLeakedAsync();
+    }
+
+    [Theory]
+    [InlineData("REPLACE-ME-operator-key")]
+    [InlineData("replace-me")]
+    public void A_placeholder_operator_key_is_refused_at_start(string placeholder)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Stt:Operators:Keys:0"] = OperatorKey,
+            ["Stt:Operators:Keys:1"] = placeholder,
+        }).Build();
+        using var services = new ServiceCollection().AddLogging()
+            .AddOperatorAccess(configuration, new OperatorAccessMode(OpenWithoutKeys: false, ClientKeys: []))
+            .BuildServiceProvider();
+
+        var refusal = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<OperatorOptions>>().Value);
+
+        Assert.Equal(
+            ["Stt:Operators:Keys contains a placeholder starting with 'REPLACE-ME': replace it with a random key (e.g. openssl rand -hex 32; deploy/k8s/base/secret.yaml, docs/security.md)."],
+            refusal.Failures);
     }
 
     private static HttpClient Http(Fleet fleet) =>

@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace OrleansStt.Grains.Health;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(HealthBody))]
+internal sealed partial class HealthJsonContext : JsonSerializerContext;
