@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansStt.Grains.Backends;
 using OrleansStt.Grains.Configuration;
+using OrleansStt.Grains.Telemetry;
 using OrleansStt.InferenceSim;
 
 namespace OrleansStt.Gateway.Tests.Grains;
@@ -51,6 +52,8 @@ public class PoolClusterFixture : IAsyncLifetime
         {
             silo.Services.Configure<SttOptions>(silo.Configuration.GetSection(SttOptions.Section));
             silo.Services.AddHttpClient();
+            silo.Services.AddMetrics();
+            silo.Services.AddSingleton<SttMetrics>();
             silo.AddMemoryGrainStorage(BackendPoolGrain.StorageName);
         }
     }
