@@ -1,5 +1,5 @@
 using OrleansStt.EdgeHost.Hosting;
-using OrleansStt.Grains.Hosting;
+using OrleansStt.Hosting.Process;
 
 return await ConsoleHost.RunAsync(async () =>
 {

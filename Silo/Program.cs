@@ -1,10 +1,11 @@
 using Orleans.Dashboard;
 using Orleans.Hosting;
-using OrleansStt.Grains.Health;
-using OrleansStt.Grains.Hosting;
-using OrleansStt.Grains.Operations;
-using OrleansStt.Grains.Security;
-using OrleansStt.Grains.Telemetry;
+using OrleansStt.Hosting.Health;
+using OrleansStt.Hosting.Cluster;
+using OrleansStt.Hosting.Process;
+using OrleansStt.Hosting.Operations;
+using OrleansStt.Hosting.Security;
+using OrleansStt.Hosting.Telemetry;
 
 // A standalone silo: grains, delivery streams, the Orleans Dashboard and the operators' /v1/backends.
 // Edges reach it through the cluster configured by Orleans:Redis; without Redis it forms a

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using OrleansStt.Grains.Security;
+using OrleansStt.Hosting.Security;
 
 namespace OrleansStt.EdgeHost.Configuration;
 

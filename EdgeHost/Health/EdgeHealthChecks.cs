@@ -1,4 +1,4 @@
-using OrleansStt.Grains.Health;
+using OrleansStt.Hosting.Health;
 
 namespace OrleansStt.EdgeHost.Health;
 

@@ -1,27 +1,31 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Orleans.Dashboard;
 using OrleansStt.EdgeHost.Captions;
 using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.EdgeHost.Delivery;
+#if DEVELOPER_MODE
 using OrleansStt.EdgeHost.Embedded;
+#endif
 using OrleansStt.EdgeHost.Health;
 using OrleansStt.EdgeHost.Listen;
-using OrleansStt.Grains.Health;
-using OrleansStt.Grains.Hosting;
-using OrleansStt.Grains.Operations;
-using OrleansStt.Grains.Security;
 using OrleansStt.Grains.Telemetry;
+using OrleansStt.Hosting.Cluster;
+using OrleansStt.Hosting.Health;
+using OrleansStt.Hosting.Security;
+using OrleansStt.Hosting.Telemetry;
 
 namespace OrleansStt.EdgeHost.Hosting;
 
 /// <summary>
-/// One binary, two shapes: with <c>Orleans:Redis</c> the edge is a thin cluster client; without
-/// it the edge hosts its own silo (localhost clustering) and, when no GPU servers are
-/// configured, simulated ones, so that one command gives a working gateway.
+/// An edge: client sockets in, a cluster client to the session grains, results out. With
+/// <c>Orleans:Redis</c> it joins that cluster as a client; without it, only the developer build
+/// runs at all, hosting its own silo (<see cref="DeveloperModeName"/>).
 /// </summary>
 public static class GatewayHosting
 {
+    /// <summary>The build property (EdgeHost.csproj) that compiles the embedded silo and simulated GPU servers in.</summary>
+    public const string DeveloperModeName = "DeveloperMode";
+
     public static async Task AddGatewayAsync(this WebApplicationBuilder builder)
     {
         var cluster = ClusterSettings.From(builder.Configuration);
@@ -31,6 +35,7 @@ public static class GatewayHosting
         builder.Services.AddSingleton(EdgeIdentity.CreateUnique(sessionsLiveElsewhere: cluster.UsesRedis));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionSlots>();
+        builder.Services.AddSingleton<OutputBacklog>();
         builder.Services.AddSingleton<ClientQuotas>();
         builder.Services.AddSingleton<SessionTokens>();
         builder.Services.AddSttTelemetry(builder.Configuration);
@@ -43,15 +48,7 @@ public static class GatewayHosting
         builder.Services.AddOperatorAccess(builder.Configuration, new OperatorAccessMode(
             OpenWithoutKeys: !cluster.UsesRedis && clientKeys.Count == 0, ClientKeys: clientKeys));
 
-        if (cluster.UsesRedis)
-        {
-            builder.UseOrleansClient(client => client.AddOrleansStt(builder.Configuration));
-        }
-        else
-        {
-            await AddSimulatedFleetWhenNoBackendsAsync(builder);
-            builder.UseOrleans(silo => silo.AddOrleansStt(builder.Configuration));
-        }
+        await builder.AddClusterAsync(cluster);
 
         // Registered after Orleans so that it starts after the client or silo and stops before it.
         builder.Services.AddSingleton<OutputRouter>();
@@ -71,6 +68,8 @@ public static class GatewayHosting
         app.MapMetrics();
         var sockets = app.Services.GetRequiredService<SessionSlots>();
         app.Services.GetRequiredService<SttMetrics>().Observe("orleansstt.edge.sessions", "{session}", "Client sockets open on this edge.", () => sockets.Taken);
+        // Its gauges exist from the start, before the first client.
+        app.Services.GetRequiredService<OutputBacklog>();
         // Unready while draining, so a load balancer sends new clients and resumes elsewhere.
         app.MapGet("/healthz", (EdgeIdentity edge, SessionSlots slots, EdgeDrain drain) => TypedResults.Json(
             new EdgeHealth(drain.IsDraining ? "draining" : "ok", edge.Id, slots.Taken, slots.Limit),
@@ -78,48 +77,50 @@ public static class GatewayHosting
             statusCode: drain.IsDraining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK));
         app.MapHealthProbes();
 
+#if DEVELOPER_MODE
         if (!ClusterSettings.From(app.Configuration).UsesRedis)
         {
-            // The single-process gateway hosts a silo, and with it the operators' endpoints.
-            app.MapOrleansDashboard("/dashboard").RequireOperator();
-            app.MapBackendOperations().RequireOperator();
+            app.MapEmbeddedOperations();
         }
+#endif
 
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
         return app;
     }
 
-    private static async Task AddSimulatedFleetWhenNoBackendsAsync(WebApplicationBuilder builder)
+    private static Task AddClusterAsync(this WebApplicationBuilder builder, ClusterSettings cluster)
     {
-        if (builder.Configuration.GetSection("Stt:Backends").GetChildren().Any())
+        if (cluster.UsesRedis)
         {
-            return;
+            builder.UseOrleansClient(client => client.AddOrleansStt(builder.Configuration));
+            return Task.CompletedTask;
         }
 
-        var options = builder.Configuration.GetSection(SimulatedFleetOptions.Section).Get<SimulatedFleetOptions>() ?? new SimulatedFleetOptions();
-        var fleet = await SimulatedFleet.StartAsync(options);
-        builder.Services.AddSingleton(fleet);
-        builder.Configuration.AddInMemoryCollection(fleet.AsBackendConfiguration());
+#if DEVELOPER_MODE
+        return builder.AddEmbeddedClusterAsync();
+#else
+        throw new InvalidOperationException(
+            $"Orleans:Redis is not set, and this edge is a cluster client only (built without {DeveloperModeName}): set Orleans:Redis to the cluster's Redis (host:port).");
+#endif
     }
 
     private static void PrintBanner(WebApplication app)
     {
-        var embedded = !ClusterSettings.From(app.Configuration).UsesRedis;
+        var lines = app.Services.GetServices<StartupLine>().ToList();
         foreach (var url in app.Urls)
         {
             var ws = url.Replace("http://", "ws://", StringComparison.Ordinal).Replace("https://", "wss://", StringComparison.Ordinal);
             Console.WriteLine($"Live captions:      {url}/  (a microphone in the browser)");
             Console.WriteLine($"OrleansStt gateway: connect to {ws}/v1/listen");
-            if (embedded)
+            foreach (var line in lines.Where(l => l.UnderEachUrl))
             {
-                Console.WriteLine($"Orleans Dashboard:  {url}/dashboard");
+                Console.WriteLine($"{line.Label + ":",-20}{url}{line.Text}");
             }
         }
 
-        if (app.Services.GetService<SimulatedFleet>() is { } fleet)
+        foreach (var line in lines.Where(l => !l.UnderEachUrl))
         {
-            Console.WriteLine($"GPU servers:        {fleet.Servers.Count} in-process, {fleet.Capacity} streams each ({string.Join(", ", fleet.Servers.Select(s => s.StreamUri))})");
-            Console.WriteLine($"Recognizer:         {fleet.Describe()}");
+            Console.WriteLine($"{line.Label + ":",-20}{line.Text}");
         }
     }
 }

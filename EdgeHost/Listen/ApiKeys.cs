@@ -1,4 +1,4 @@
-using OrleansStt.Grains.Security;
+using OrleansStt.Hosting.Security;
 
 namespace OrleansStt.EdgeHost.Listen;
 

@@ -21,6 +21,7 @@ public sealed partial class ClientConnection
     private readonly EdgeOptions _options;
     private readonly ILogger _logger;
     private readonly SttMetrics _metrics;
+    private readonly OutputBacklog _backlog;
     private readonly TimeProvider _time;
     private readonly OutputQueue _output;
     private readonly CancellationTokenSource _writerStop = new();
@@ -33,11 +34,12 @@ public sealed partial class ClientConnection
     private volatile bool _closedByGateway;
     private volatile bool _superseded;
 
-    public ClientConnection(EdgeOptions options, ILogger logger, SttMetrics metrics, TimeProvider time)
+    public ClientConnection(EdgeOptions options, ILogger logger, SttMetrics metrics, OutputBacklog backlog, TimeProvider time)
     {
         _options = options;
         _logger = logger;
         _metrics = metrics;
+        _backlog = backlog;
         _time = time;
         _output = new OutputQueue(options.OutputQueueLimit, options.OutputQueueMaxBytes);
     }
@@ -64,6 +66,20 @@ public sealed partial class ClientConnection
     public async Task RunAsync(WebSocket socket, EdgeSession session, Func<Task<bool>> start, CancellationToken drained)
     {
         _socket = socket;
+        _backlog.Add(_output);
+        try
+        {
+            await ServeAsync(socket, session, start, drained);
+        }
+        finally
+        {
+            _backlog.Remove(_output);
+        }
+    }
+
+    private async Task ServeAsync(WebSocket socket, EdgeSession session, Func<Task<bool>> start, CancellationToken drained)
+    {
+        LogAccepted(_logger, session.SessionId);
         var writer = WriteAsync(socket);
         var ending = Ending.GatewayCloses;
         try
@@ -395,6 +411,9 @@ public sealed partial class ClientConnection
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping the socket of session {SessionId}: a slow client let its queue fill (limits {Limit} messages, {MaxBytes} bytes; {Bytes} bytes queued)")]
     private static partial void LogSlowClient(ILogger logger, string sessionId, int limit, long bytes, long maxBytes);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId}: client socket accepted")]
+    private static partial void LogAccepted(ILogger logger, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Session {SessionId} failed at the edge")]
     private static partial void LogSessionFailed(ILogger logger, Exception exception, string sessionId);

@@ -29,6 +29,7 @@ public static class ListenEndpoint
         IOptions<EdgeOptions> options,
         TimeProvider time,
         SttMetrics metrics,
+        OutputBacklog backlog,
         ILogger<ClientConnection> logger)
     {
         if (ApiKeys.Identify(context, options.Value.ApiKeys, tokens) is not { } client)
@@ -81,9 +82,10 @@ public static class ListenEndpoint
         {
             var sessionId = resume?.SessionId ?? Guid.NewGuid().ToString("N");
             Activity.Current?.SetTag(SttActivities.SessionId, sessionId).SetTag("stt.session.resume", resume is not null);
-            var connection = new ClientConnection(options.Value, logger, metrics, time);
+            var sessionLogger = SessionLogScope.For(logger, sessionId);
+            var connection = new ClientConnection(options.Value, sessionLogger, metrics, backlog, time);
             using var session = new EdgeSession(
-                sessionId, cluster.GetGrain<ISessionGrain>(sessionId), edge, router, options.Value, time, logger,
+                sessionId, cluster.GetGrain<ISessionGrain>(sessionId), edge, router, options.Value, time, sessionLogger,
                 connection.Output, () => connection.OnOutputOverflow(sessionId), metrics);
 
             Func<Task<bool>> start;

@@ -32,6 +32,9 @@ public sealed class OutputQueue : ChannelWriter<SessionOutput>
 
     public ChannelReader<SessionOutput> Reader => _channel.Reader;
 
+    /// <summary>Messages queued now.</summary>
+    public int Count => _channel.Reader.Count;
+
     /// <summary>Estimated bytes queued now.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 

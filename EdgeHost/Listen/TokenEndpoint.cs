@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.Grains.Interfaces.Protocol;
-using OrleansStt.Grains.Security;
+using OrleansStt.Hosting.Security;
 
 namespace OrleansStt.EdgeHost.Listen;
 

@@ -32,5 +32,6 @@ public interface IBackendPoolGrain : IGrainWithStringKey
     /// <summary>Stops (or resumes) giving out leases; running sessions are not touched.</summary>
     Task SetDraining(bool draining);
 
-    Task<BackendPoolStatus> GetStatus();
+    /// <summary>The pool's status. Named so because the Orleans Dashboard's grain-state page calls a grain's <c>GetState</c>.</summary>
+    Task<BackendPoolStatus> GetState();
 }

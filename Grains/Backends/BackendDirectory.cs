@@ -55,7 +55,7 @@ public sealed partial class BackendDirectory(
         {
             try
             {
-                _statuses[backend.Id] = await grains.GetGrain<IBackendPoolGrain>(backend.Id).GetStatus();
+                _statuses[backend.Id] = await grains.GetGrain<IBackendPoolGrain>(backend.Id).GetState();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -9,5 +9,5 @@ namespace OrleansStt.Grains.Backends;
 public sealed class BackendFleetGrain(IOptions<SttOptions> options) : Grain, IBackendFleetGrain
 {
     public async Task<IReadOnlyList<BackendPoolStatus>> GetStatuses() =>
-        await Task.WhenAll(options.Value.Backends.Select(b => GrainFactory.GetGrain<IBackendPoolGrain>(b.Id).GetStatus()));
+        await Task.WhenAll(options.Value.Backends.Select(b => GrainFactory.GetGrain<IBackendPoolGrain>(b.Id).GetState()));
 }

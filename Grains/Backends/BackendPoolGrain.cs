@@ -10,22 +10,17 @@ namespace OrleansStt.Grains.Backends;
 
 /// <summary>
 /// One GPU server's leases, health and counters. Everything here is plain fields: this grain's
-/// turns are the lock, and the Dashboard's grain-state view shows them as they are.
+/// turns are the lock. Operators see the same snapshot everywhere: <c>/v1/backends</c>, the
+/// Dashboard's grain-state page (<see cref="GetState"/>) and the gauges (<see cref="PoolGauges"/>).
 /// </summary>
 public sealed partial class BackendPoolGrain(
-    [PersistentState("status", BackendPoolGrain.StorageName)] IPersistentState<BackendPoolStatus> published,
     IOptions<SttOptions> options,
     IHttpClientFactory httpClients,
     TimeProvider time,
     SttMetrics metrics,
+    PoolGauges gauges,
     ILogger<BackendPoolGrain> logger) : Grain, IBackendPoolGrain
 {
-    /// <summary>
-    /// Where each pool publishes its status every probe. Operators read it on the Orleans
-    /// Dashboard's grain-state page (type BackendPoolGrain, id = backend id).
-    /// </summary>
-    public const string StorageName = "backend-status";
-
     // Session id → when its lease expires (TimeProvider timestamp).
     private readonly Dictionary<string, long> _leases = new(StringComparer.Ordinal);
     private readonly Queue<long> _recentFailures = new();
@@ -55,9 +50,15 @@ public sealed partial class BackendPoolGrain(
         // A fresh activation may replace one whose silo died while streams ran on this server.
         // Until every surviving session has renewed, the server's own stream count guards capacity.
         _recoveringUntil = time.GetTimestamp() + ToTicks(Pool.LeaseTtl);
-        await ProbeAsync(cancellationToken);
-        this.RegisterGrainTimer(ProbeAndPublishAsync, new GrainTimerCreationOptions(Pool.ProbeInterval, Pool.ProbeInterval) { Interleave = true });
+        await ProbeAndReportAsync(cancellationToken);
+        this.RegisterGrainTimer(ProbeAndReportAsync, new GrainTimerCreationOptions(Pool.ProbeInterval, Pool.ProbeInterval) { Interleave = true });
         this.RegisterGrainTimer(_ => SweepExpired(), new GrainTimerCreationOptions(Pool.LeaseTtl / 4, Pool.LeaseTtl / 4));
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        gauges.Forget(_backend.Id);
+        return Task.CompletedTask;
     }
 
     public Task<BackendLease?> TryLease(string sessionId, bool failover)
@@ -112,22 +113,23 @@ public sealed partial class BackendPoolGrain(
         return Task.CompletedTask;
     }
 
-    public Task<BackendPoolStatus> GetStatus() => Task.FromResult(Snapshot());
+    public Task<BackendPoolStatus> GetState() => Task.FromResult(Snapshot());
 
     private BackendPoolStatus Snapshot()
     {
         SweepExpired();
         ForgetOldFailures(time.GetTimestamp());
-        return new BackendPoolStatus(
+        var status = new BackendPoolStatus(
             _backend.Id, _backend.Capacity, _leases.Count, Health(), _granted, _refused, _failures, _expired, _reconnects,
             _serverActiveStreams, _lastProbeError);
+        gauges.Report(status);
+        return status;
     }
 
-    private async Task ProbeAndPublishAsync(CancellationToken cancellationToken)
+    private async Task ProbeAndReportAsync(CancellationToken cancellationToken)
     {
         await ProbeAsync(cancellationToken);
-        published.State = Snapshot();
-        await published.WriteStateAsync(cancellationToken);
+        Snapshot();
     }
 
     private BackendHealth Health() =>

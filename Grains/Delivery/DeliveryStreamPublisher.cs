@@ -23,6 +23,7 @@ internal sealed partial class DeliveryStreamPublisher : IAsyncDisposable
 
     // Set by every post, cleared by each idle sweep: a publisher no post reached between two sweeps is retired.
     private volatile bool _posted = true;
+    private int _queued;
 
     public DeliveryStreamPublisher(string edgeId, IAsyncStream<OutputBatch> stream, ResiliencePipeline publishing, int maxBatch, ILogger logger)
     {
@@ -36,11 +37,20 @@ internal sealed partial class DeliveryStreamPublisher : IAsyncDisposable
         _publisher = Task.Run(PublishAsync);
     }
 
+    /// <summary>Results posted and not yet taken into a batch (counted here: a single-reader channel cannot count).</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
     /// <summary>False once this publisher is retired; the caller then posts to a new one.</summary>
     public bool TryPost(SessionOutput output)
     {
         _posted = true;
-        return _queue.Writer.TryWrite(output);
+        if (!_queue.Writer.TryWrite(output))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _queued);
+        return true;
     }
 
     /// <summary>True, and no longer taking posts, when nothing was posted since the last call.</summary>
@@ -65,6 +75,8 @@ internal sealed partial class DeliveryStreamPublisher : IAsyncDisposable
             {
                 batch.Add(output);
             }
+
+            Interlocked.Add(ref _queued, -batch.Count);
 
             var items = new OutputBatch(batch);
             try

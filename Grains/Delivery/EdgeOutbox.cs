@@ -8,6 +8,7 @@ using Polly;
 using Polly.Retry;
 using OrleansStt.Grains.Configuration;
 using OrleansStt.Grains.Interfaces.Delivery;
+using OrleansStt.Grains.Telemetry;
 
 namespace OrleansStt.Grains.Delivery;
 
@@ -18,7 +19,7 @@ namespace OrleansStt.Grains.Delivery;
 /// Publishers of edges that went away (each edge start has a new id) are retired after
 /// <see cref="DeliveryOptions.IdlePublisherTimeout"/> without posts.
 /// </summary>
-public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> options, TimeProvider time, ILogger<EdgeOutbox> logger)
+public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> options, TimeProvider time, SttMetrics metrics, ILogger<EdgeOutbox> logger)
     : BackgroundService
 {
     private readonly ConcurrentDictionary<(string EdgeId, int Index), DeliveryStreamPublisher> _publishers = new();
@@ -61,6 +62,8 @@ public sealed class EdgeOutbox(IServiceProvider services, IOptions<SttOptions> o
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        metrics.Observe("orleansstt.silo.delivery.queued", "{message}", "Results on this silo waiting to be published to the edges' delivery streams.",
+            () => _publishers.Values.Sum(p => p.Queued));
         using var sweeps = new PeriodicTimer(options.Value.Delivery.IdlePublisherTimeout, time);
         try
         {

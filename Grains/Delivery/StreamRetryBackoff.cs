@@ -11,7 +11,7 @@ namespace OrleansStt.Grains.Delivery;
 /// as the silo is declared dead, and every session on that queue waits out the backoff
 /// (docs/delivery.md). Orleans' own exponential backoff is internal, hence this small class.
 /// </summary>
-internal sealed class StreamRetryBackoff(TimeSpan first, TimeSpan longest) : IMessageDeliveryBackoffProvider, IQueueReaderBackoffProvider
+public sealed class StreamRetryBackoff(TimeSpan first, TimeSpan longest) : IMessageDeliveryBackoffProvider, IQueueReaderBackoffProvider
 {
     public TimeSpan Next(int attempt)
     {

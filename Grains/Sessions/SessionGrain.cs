@@ -73,10 +73,11 @@ public sealed partial class SessionGrain(
     // The last recovery an edge asked for, by its new link, so that a retried one gets the same answer.
     private (long Link, RecoveryOutcome Outcome)? _lastRecovery;
     private SessionSnapshot? _arrived;
+    private string? _sessionId;
 
     private SessionOptions Settings => options.Value.Session;
 
-    private string SessionId => this.GetPrimaryKeyString();
+    private string SessionId => _sessionId ??= this.GetPrimaryKeyString();
 
     public async Task<OpenOutcome> Open(SessionRequest request, EdgeLink edge)
     {
@@ -364,7 +365,7 @@ public sealed partial class SessionGrain(
         }
         else
         {
-            _watchdog ??= this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+            _watchdog ??= this.RegisterGrainTimer(InSessionScope(WatchAsync), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
             ArmWatchdog();
         }
     }

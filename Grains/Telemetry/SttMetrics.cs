@@ -63,6 +63,10 @@ public sealed class SttMetrics
         _meter.CreateObservableGauge(name, value, unit, description);
 
     /// <inheritdoc cref="Observe(string, string, string, Func{int})"/>
+    public void Observe(string name, string unit, string description, Func<long> value) =>
+        _meter.CreateObservableGauge(name, value, unit, description);
+
+    /// <inheritdoc cref="Observe(string, string, string, Func{int})"/>
     public void Observe(string name, string unit, string description, Func<IEnumerable<Measurement<int>>> values) =>
         _meter.CreateObservableGauge(name, values, unit, description);
 }

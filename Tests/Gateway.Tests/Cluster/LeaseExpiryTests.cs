@@ -39,7 +39,7 @@ public sealed class LeaseExpiryTests
         Assert.Equal(0, await Eventually.Equal(0, async () => (onDoomed = await OnOtherSiloAsync(management, survivingSilo, sessions)).Values.Count(v => v is null)));
         var lost = sessions.Where(s => onDoomed[Id(s)] == true).ToList();
         Assert.NotEmpty(lost);
-        Assert.Equal(sessions.Count, (await edge.Cluster.GetGrain<IBackendPoolGrain>("gpu-1").GetStatus()).Active);
+        Assert.Equal(sessions.Count, (await edge.Cluster.GetGrain<IBackendPoolGrain>("gpu-1").GetState()).Active);
 
         doomed.Kill();
 

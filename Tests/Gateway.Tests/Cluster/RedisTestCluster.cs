@@ -4,7 +4,7 @@ using Orleans.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansStt.Gateway.Tests.Infrastructure;
-using OrleansStt.Grains.Hosting;
+using OrleansStt.Hosting.Cluster;
 using OrleansStt.InferenceSim;
 using StackExchange.Redis;
 

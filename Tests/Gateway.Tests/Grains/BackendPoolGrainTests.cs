@@ -14,10 +14,10 @@ public sealed class BackendPoolGrainTests(PoolClusterFixture fixture) : IClassFi
         var leases = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => pool.TryLease($"concurrent-{i}")));
 
         Assert.Equal(10, leases.Count(l => l is not null));
-        var status = await pool.GetStatus();
+        var status = await pool.GetState();
         Assert.Equal((10, 10, 10L, 40L), (status.Capacity, status.Active, status.Granted, status.Refused));
         await Task.WhenAll(Enumerable.Range(0, 50).Select(i => pool.Release($"concurrent-{i}")));
-        Assert.Equal(0, (await pool.GetStatus()).Active);
+        Assert.Equal(0, (await pool.GetState()).Active);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class BackendPoolGrainTests(PoolClusterFixture fixture) : IClassFi
 
         var lease = await pool.TryLease("d");
         Assert.Equal(("small", fixture.Server.StreamUri), (lease!.BackendId, lease.StreamUri));
-        Assert.Equal(3, (await pool.GetStatus()).Active);
+        Assert.Equal(3, (await pool.GetState()).Active);
         foreach (var session in new[] { "a", "c", "d" })
         {
             await pool.Release(session);
@@ -51,7 +51,7 @@ public sealed class BackendPoolGrainTests(PoolClusterFixture fixture) : IClassFi
         Assert.NotNull(await pool.TryLease("twice"));
         Assert.NotNull(await pool.TryLease("twice"));
 
-        Assert.Equal(1, (await pool.GetStatus()).Active);
+        Assert.Equal(1, (await pool.GetState()).Active);
         await pool.Release("twice");
     }
 

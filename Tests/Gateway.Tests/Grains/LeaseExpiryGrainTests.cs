@@ -19,12 +19,12 @@ public sealed class LeaseExpiryGrainTests(ShortLeaseClusterFixture fixture) : IC
         {
             await pool.Renew("renewed");
             await Task.Delay(kept.RenewEvery);
-            status = await pool.GetStatus();
+            status = await pool.GetState();
         }
         while (status.Active != 1 && DateTime.UtcNow < deadline);
 
         Assert.Equal((1, 1L), (status.Active, status.Expired));
         await pool.Release("renewed");
-        Assert.Equal(0, (await pool.GetStatus()).Active);
+        Assert.Equal(0, (await pool.GetState()).Active);
     }
 }

@@ -54,7 +54,7 @@ public class PoolClusterFixture : IAsyncLifetime
             silo.Services.AddHttpClient();
             silo.Services.AddMetrics();
             silo.Services.AddSingleton<SttMetrics>();
-            silo.AddMemoryGrainStorage(BackendPoolGrain.StorageName);
+            silo.Services.AddSingleton<PoolGauges>();
         }
     }
 }

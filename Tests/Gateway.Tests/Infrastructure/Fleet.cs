@@ -28,7 +28,7 @@ public sealed class Fleet : IAsyncDisposable
 
     public SimulatorServer Server(string backendId) => Servers[int.Parse(backendId["gpu-".Length..]) - 1];
 
-    public static async Task<Fleet> StartAsync(int servers, int capacity, IDictionary<string, string?>? overrides = null, int serverCapacity = 1000)
+    public static async Task<Fleet> StartAsync(int servers, int capacity, IDictionary<string, string?>? overrides = null, int serverCapacity = 1000, CapturedLogs? logs = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -53,11 +53,11 @@ public sealed class Fleet : IAsyncDisposable
             settings[key] = value;
         }
 
-        return new Fleet(list, await GatewayHost.StartAsync(settings));
+        return new Fleet(list, await GatewayHost.StartAsync(settings, logs: logs));
     }
 
     public Task<BackendPoolStatus> StatusAsync(string backendId) =>
-        Gateway.Cluster.GetGrain<IBackendPoolGrain>(backendId).GetStatus();
+        Gateway.Cluster.GetGrain<IBackendPoolGrain>(backendId).GetState();
 
     public int SocketsInUse() =>
         Gateway.Services.GetRequiredService<BackendConnections>().Pools.Values.Sum(p => p.InUse);

@@ -28,9 +28,10 @@ public sealed class GatewayHost : IAsyncDisposable
 
     /// <summary>
     /// Starts an edge; without Orleans:Redis in <paramref name="settings"/> it hosts its own silo on free ports.
-    /// <paramref name="alongside"/> maps what a customer's own application would serve on the same origin.
+    /// <paramref name="alongside"/> maps what a customer's own application would serve on the same origin;
+    /// <paramref name="logs"/>, when given, gets every line down to Debug.
     /// </summary>
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplication>? alongside = null)
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplication>? alongside = null, CapturedLogs? logs = null)
     {
         var all = new Dictionary<string, string?>(settings);
         if (!all.ContainsKey("Orleans:Redis"))
@@ -43,6 +44,12 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(all);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.AddFilter<CapturedLogs>("OrleansStt", LogLevel.Debug);
+        }
+
         await builder.AddGatewayAsync();
 
         var app = builder.Build();
@@ -58,7 +65,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var total = 0;
         foreach (var id in backendIds)
         {
-            total += (await Cluster.GetGrain<IBackendPoolGrain>(id).GetStatus()).Active;
+            total += (await Cluster.GetGrain<IBackendPoolGrain>(id).GetState()).Active;
         }
 
         return total;

@@ -22,7 +22,8 @@ public sealed partial class MetricsTests
             await Eventually.Equal(true, async () =>
             {
                 var live = await http.GetStringAsync("/metrics");
-                return Value(live, "orleansstt_edge_sessions") == 1 && Value(live, "orleansstt_silo_sessions") == 1;
+                return Value(live, "orleansstt_edge_sessions") == 1 && Value(live, "orleansstt_silo_sessions") == 1
+                    && Value(live, "orleansstt_silo_gpu_leases_active", "backend=\"gpu-1\"") == 1;
             });
             await session.SendCloseStreamAsync();
             Assert.IsType<ClosedMessage>((await Conversation.ReadToEndAsync(session))[^1]);
@@ -40,7 +41,8 @@ public sealed partial class MetricsTests
             scrape = await http.GetStringAsync("/metrics");
             return Value(scrape, "orleansstt_edge_messages_sent_total", "type=\"closed\"") == 1
                 && LentSockets().IsMatch(scrape)
-                && Value(scrape, "orleansstt_edge_sessions") == 0;
+                && Value(scrape, "orleansstt_edge_sessions") == 0
+                && Value(scrape, "orleansstt_silo_gpu_leases_active", "backend=\"gpu-1\"") == 0;
         });
 
         Assert.Equal(1, Value(scrape, "orleansstt_edge_sessions_opened_total", "kind=\"new\""));
@@ -54,6 +56,13 @@ public sealed partial class MetricsTests
             .Sum(type => Value(scrape, "orleansstt_edge_messages_sent_total", $"type=\"{type}\""));
         Assert.Equal(written, Value(scrape, "orleansstt_edge_delivery_duration_seconds_count"));
         Assert.True(Value(scrape, "orleansstt_edge_delivery_duration_seconds_bucket", "le=\"10\"") == written, scrape);
+        // The pool as the Dashboard shows it, and nothing left waiting in the output queues.
+        Assert.Equal(4, Value(scrape, "orleansstt_silo_gpu_capacity", "backend=\"gpu-1\""));
+        Assert.Equal(1, Value(scrape, "orleansstt_silo_gpu_health", "backend=\"gpu-1\"", "state=\"Healthy\""));
+        Assert.Equal(0, Value(scrape, "orleansstt_silo_gpu_health", "backend=\"gpu-1\"", "state=\"Unhealthy\""));
+        Assert.Matches(Zero("orleansstt_edge_output_queued"), scrape);
+        Assert.Matches(Zero("orleansstt_edge_output_queued_bytes"), scrape);
+        Assert.Matches(Zero("orleansstt_silo_delivery_queued"), scrape);
         // Orleans' and ASP.NET Core's own instruments come along.
         Assert.Matches(Lines("orleans_"), scrape);
         Assert.Matches(Lines("http_server_request_duration_seconds"), scrape);
@@ -107,6 +116,8 @@ public sealed partial class MetricsTests
     }
 
     private static Regex Lines(string prefix) => new($"(?m)^{Regex.Escape(prefix)}");
+
+    private static Regex Zero(string name) => new($"(?m)^{Regex.Escape(name)}(\\{{[^}}]*\\}})? 0$");
 
     [GeneratedRegex("""(?m)^orleansstt_silo_gpu_sockets\{[^}]*backend="gpu-1"[^}]*state="lent"[^}]*\} 0""")]
     private static partial Regex LentSockets();

@@ -1,7 +1,7 @@
 using System.Globalization;
 using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.Gateway.Tests.Infrastructure;
-using OrleansStt.Grains.Security;
+using OrleansStt.Hosting.Security;
 using YamlDotNet.RepresentationModel;
 using static OrleansStt.Gateway.Tests.Infrastructure.RenderedManifests;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using OrleansStt.Gateway.Tests.Infrastructure;
-using OrleansStt.Grains.Health;
+using OrleansStt.Hosting.Health;
 using static OrleansStt.Gateway.Tests.Infrastructure.RenderedManifests;
 
 namespace OrleansStt.Gateway.Tests.Operations;

@@ -1,5 +1,5 @@
 using OrleansStt.Gateway.Tests.Infrastructure;
-using OrleansStt.Grains.Hosting;
+using OrleansStt.Hosting.Cluster;
 using YamlDotNet.RepresentationModel;
 using static OrleansStt.Gateway.Tests.Infrastructure.RenderedManifests;
 

@@ -20,7 +20,7 @@ public sealed class OperationsTests
 
         // The same figures on the Orleans Dashboard's grain-state page.
         var dashboard = await http.GetStringAsync($"/dashboard/GrainState?grainId={running.Backend}&grainType=OrleansStt.Grains.Backends.BackendPoolGrain");
-        Assert.Contains("GetStatus", dashboard);
+        Assert.Contains("GetState", dashboard);
         Assert.Contains("Capacity", dashboard);
 
         using var drained = await http.PostAsync($"/v1/backends/{running.Backend}/drain", null);

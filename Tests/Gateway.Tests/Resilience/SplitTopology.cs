@@ -6,7 +6,7 @@ using Orleans.Runtime;
 using OrleansStt.Client;
 using OrleansStt.Gateway.Tests.Cluster;
 using OrleansStt.Gateway.Tests.Infrastructure;
-using OrleansStt.Grains.Hosting;
+using OrleansStt.Hosting.Cluster;
 using OrleansStt.Grains.Interfaces.Backends;
 using OrleansStt.InferenceSim;
 using StackExchange.Redis;
@@ -155,7 +155,7 @@ public sealed class SplitTopology : IAsyncDisposable
         var total = 0;
         foreach (var id in BackendIds)
         {
-            total += (await Cluster.GetGrain<IBackendPoolGrain>(id).GetStatus()).Active;
+            total += (await Cluster.GetGrain<IBackendPoolGrain>(id).GetState()).Active;
         }
 
         return total;

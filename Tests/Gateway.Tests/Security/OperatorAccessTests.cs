@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrleansStt.Gateway.Tests.Infrastructure;
 using OrleansStt.Grains.Interfaces.Backends;
-using OrleansStt.Grains.Security;
+using OrleansStt.Hosting.Security;
 
 namespace OrleansStt.Gateway.Tests.Security;
 
@@ -39,7 +39,7 @@ public sealed class OperatorAccessTests
 
         Assert.Equal(HttpStatusCode.Forbidden, drained.StatusCode);
         Assert.Equal("forbidden", (await drained.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-        Assert.NotEqual(BackendHealth.Draining, (await fleet.Gateway.Cluster.GetGrain<IBackendPoolGrain>("gpu-1").GetStatus()).Health);
+        Assert.NotEqual(BackendHealth.Draining, (await fleet.Gateway.Cluster.GetGrain<IBackendPoolGrain>("gpu-1").GetState()).Health);
         Assert.Equal(grainsBefore, await fleet.Gateway.SessionActivationsAsync());
         await fleet.AssertNothingLeakedAsync();
     }
@@ -75,9 +75,9 @@ public sealed class OperatorAccessTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(wrong)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(forgedPost)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(crossSiteRead)).StatusCode);
-        Assert.NotEqual(BackendHealth.Draining, (await fleet.Gateway.Cluster.GetGrain<IBackendPoolGrain>("gpu-1").GetStatus()).Health);
+        Assert.NotEqual(BackendHealth.Draining, (await fleet.Gateway.Cluster.GetGrain<IBackendPoolGrain>("gpu-1").GetState()).Health);
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(drain)).StatusCode);
-        Assert.Equal(BackendHealth.Draining, (await fleet.Gateway.Cluster.GetGrain<IBackendPoolGrain>("gpu-1").GetStatus()).Health);
+        Assert.Equal(BackendHealth.Draining, (await fleet.Gateway.Cluster.GetGrain<IBackendPoolGrain>("gpu-1").GetState()).Health);
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(undrain)).StatusCode);
         await fleet.AssertNothingLeakedAsync();
     }

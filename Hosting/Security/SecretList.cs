@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace OrleansStt.Grains.Security;
+namespace OrleansStt.Hosting.Security;
 
 /// <summary>Whether a presented credential is one of the configured ones, in time that reveals nothing of them.</summary>
 public static class SecretList

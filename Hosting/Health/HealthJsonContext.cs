@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace OrleansStt.Grains.Health;
+namespace OrleansStt.Hosting.Health;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(HealthBody))]

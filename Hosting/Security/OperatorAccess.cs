@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace OrleansStt.Grains.Security;
+namespace OrleansStt.Hosting.Security;
 
 /// <summary>
 /// The operator endpoints' guard (docs/security.md), with ASP.NET Core authentication and

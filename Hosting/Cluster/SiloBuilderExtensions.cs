@@ -14,7 +14,7 @@ using OrleansStt.Grains.Sessions;
 using OrleansStt.Grains.Telemetry;
 using OrleansStt.Grains.Interfaces.Delivery;
 
-namespace OrleansStt.Grains.Hosting;
+namespace OrleansStt.Hosting.Cluster;
 
 public static class SiloBuilderExtensions
 {
@@ -84,13 +84,13 @@ public static class SiloBuilderExtensions
             silo.AddMemoryGrainStorage("PubSubStore");
         }
 
-        silo.AddMemoryGrainStorage(BackendPoolGrain.StorageName);
         silo.AddDashboard();
 
         silo.Services.AddOptions<SttOptions>().Bind(configuration.GetSection(SttOptions.Section)).ValidateOnStart();
         silo.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SttOptions>, SttOptionsValidator>();
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<SttMetrics>();
+        silo.Services.AddSingleton<PoolGauges>();
         silo.Services.AddSingleton<EdgeOutbox>();
         silo.Services.AddHostedService(services => services.GetRequiredService<EdgeOutbox>());
         silo.Services.AddSingleton<GpuStreams>();

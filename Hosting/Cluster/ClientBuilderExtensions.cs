@@ -4,7 +4,7 @@ using Orleans.Configuration;
 using OrleansStt.Grains.Configuration;
 using OrleansStt.Grains.Interfaces.Delivery;
 
-namespace OrleansStt.Grains.Hosting;
+namespace OrleansStt.Hosting.Cluster;
 
 public static class ClientBuilderExtensions
 {

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
-namespace OrleansStt.Grains.Security;
+namespace OrleansStt.Hosting.Security;
 
 /// <summary>
 /// Where a request carries its credential: a Bearer header; for an operator's browser reading the

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OrleansStt.Grains.Interfaces.Backends;
 
-namespace OrleansStt.Grains.Operations;
+namespace OrleansStt.Hosting.Operations;
 
 /// <summary>
 /// The operators' view of the GPU fleet on silos (and the embedded edge, which hosts one):
@@ -32,6 +32,6 @@ public static class BackendEndpoints
 
         var pool = grains.GetGrain<IBackendPoolGrain>(id);
         await pool.SetDraining(draining);
-        return TypedResults.Json(await pool.GetStatus(), OperationsJsonContext.Default.BackendPoolStatus);
+        return TypedResults.Json(await pool.GetState(), OperationsJsonContext.Default.BackendPoolStatus);
     }
 }

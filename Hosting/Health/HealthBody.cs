@@ -1,4 +1,4 @@
-namespace OrleansStt.Grains.Health;
+namespace OrleansStt.Hosting.Health;
 
 /// <summary>The body of <c>/healthz/live</c> and <c>/healthz/ready</c>: the overall status and each check's.</summary>
 public sealed record HealthBody(string Status, IReadOnlyList<HealthCheckBody> Checks);

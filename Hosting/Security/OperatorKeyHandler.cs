@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansStt.Grains.Interfaces.Protocol;
 
-namespace OrleansStt.Grains.Security;
+namespace OrleansStt.Hosting.Security;
 
 /// <summary>
 /// Tells operators from clients by the key a request carries. An operator key makes an

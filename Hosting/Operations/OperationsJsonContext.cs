@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using OrleansStt.Grains.Interfaces.Backends;
 
-namespace OrleansStt.Grains.Operations;
+namespace OrleansStt.Hosting.Operations;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(IReadOnlyList<BackendPoolStatus>))]

@@ -1,4 +1,4 @@
-namespace OrleansStt.Grains.Hosting;
+namespace OrleansStt.Hosting.Process;
 
 /// <summary>
 /// Runs socket completions on the socket engine's own threads instead of queueing each to the

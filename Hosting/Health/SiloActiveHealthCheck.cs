@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Runtime;
 
-namespace OrleansStt.Grains.Health;
+namespace OrleansStt.Hosting.Health;
 
 /// <summary>
 /// Ready when this silo is <see cref="SiloStatus.Active"/> in the cluster's membership: before

@@ -1,4 +1,4 @@
-namespace OrleansStt.Grains.Security;
+namespace OrleansStt.Hosting.Security;
 
 /// <summary>
 /// How this host guards its operator endpoints when no operator key is configured: open for the

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace OrleansStt.Grains.Security;
+namespace OrleansStt.Hosting.Security;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(AccessRefusal))]

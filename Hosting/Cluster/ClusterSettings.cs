@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 
-namespace OrleansStt.Grains.Hosting;
+namespace OrleansStt.Hosting.Cluster;
 
 /// <summary>
 /// The <c>Orleans</c> configuration section shared by silos and edges. No <see cref="Redis"/>

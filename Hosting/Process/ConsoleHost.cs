@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace OrleansStt.Grains.Hosting;
+namespace OrleansStt.Hosting.Process;
 
 public static class ConsoleHost
 {

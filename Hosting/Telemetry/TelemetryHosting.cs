@@ -5,9 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using OrleansStt.Grains.Security;
+using OrleansStt.Grains.Telemetry;
+using OrleansStt.Hosting.Security;
 
-namespace OrleansStt.Grains.Telemetry;
+namespace OrleansStt.Hosting.Telemetry;
 
 /// <summary>
 /// OpenTelemetry on every process: metrics (ours, Orleans', ASP.NET Core's and the runtime's) in

@@ -1,4 +1,4 @@
-namespace OrleansStt.Grains.Security;
+namespace OrleansStt.Hosting.Security;
 
 /// <summary>
 /// The operators' credential (<c>Stt:Operators</c>): needed for the Dashboard and for changing the GPU

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace OrleansStt.Grains.Health;
+namespace OrleansStt.Hosting.Health;
 
 /// <summary>
 /// The probes every process answers, with ASP.NET Core health checks: <c>/healthz/live</c> (the
