@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.EdgeHost.Delivery;
+using OrleansStt.Grains.Telemetry;
 
 namespace OrleansStt.EdgeHost.Hosting;
 
@@ -41,7 +42,7 @@ public sealed partial class EdgeDrain(OutputRouter router, IOptions<EdgeOptions>
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // Its socket closes at the drain deadline all the same, and the client resumes then.
-                    LogAnnounceFailed(logger, ex, session.SessionId);
+                    LogAnnounceFailed(SessionLogScope.For(logger, session.SessionId), ex, session.SessionId);
                 }
             });
 

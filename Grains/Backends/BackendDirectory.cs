@@ -81,8 +81,11 @@ public sealed partial class BackendDirectory(
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            // Task.Run: the first caller is a grain turn, whose scheduler this loop must not inherit.
-            _refresher = Task.Run(RefreshLoopAsync);
+            // Task.Run: the first caller is a grain turn, whose scheduler (and session log scope) this loop must not inherit.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _refresher = Task.Run(RefreshLoopAsync);
+            }
         }
     }
 

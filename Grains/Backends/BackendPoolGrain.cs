@@ -76,6 +76,7 @@ public sealed partial class BackendPoolGrain(
             _granted++;
             _reconnects += failover ? 1 : 0;
             metrics.Leases.Add(1, new KeyValuePair<string, object?>("backend", _backend.Id), new KeyValuePair<string, object?>("outcome", "granted"));
+            Snapshot();
         }
 
         return Task.FromResult<BackendLease?>(new BackendLease(_backend.Id, _backend.Url!, Pool.LeaseTtl / 3));
@@ -89,7 +90,11 @@ public sealed partial class BackendPoolGrain(
 
     public Task Release(string sessionId)
     {
-        _leases.Remove(sessionId);
+        if (_leases.Remove(sessionId))
+        {
+            Snapshot();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -104,17 +109,20 @@ public sealed partial class BackendPoolGrain(
             BecomeUnhealthy($"sessions reported {_recentFailures.Count} failures, the last: {failure}");
         }
 
+        Snapshot();
         return Task.CompletedTask;
     }
 
     public Task SetDraining(bool draining)
     {
         _drainingByOperator = draining;
+        Snapshot();
         return Task.CompletedTask;
     }
 
     public Task<BackendPoolStatus> GetState() => Task.FromResult(Snapshot());
 
+    /// <summary>The status now, handed to the gauges too: after every probe and every change of leases or health.</summary>
     private BackendPoolStatus Snapshot()
     {
         SweepExpired();

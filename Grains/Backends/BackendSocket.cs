@@ -23,7 +23,11 @@ public sealed class BackendSocket : IAsyncDisposable
     private BackendSocket(ClientWebSocket socket)
     {
         _socket = socket;
-        _receiver = Task.Run(ReceiveAsync);
+        // A pooled socket serves many sessions in turn: its loop keeps none's log scope.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _receiver = Task.Run(ReceiveAsync);
+        }
     }
 
     /// <summary>Every message of the current stream; completes when the socket is gone.</summary>

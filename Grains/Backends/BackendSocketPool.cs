@@ -42,8 +42,11 @@ public sealed partial class BackendSocketPool : IAsyncDisposable
         _grains = grains;
         _logger = logger;
 
-        // Task.Run: the first pool is created inside a session grain's turn.
-        _reconciler = Task.Run(ReconcileAsync);
+        // Task.Run: the first pool is created inside a session grain's turn, whose scheduler and log scope are not the pool's.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _reconciler = Task.Run(ReconcileAsync);
+        }
     }
 
     public int Idle => Volatile.Read(ref _idleCount);

@@ -33,8 +33,12 @@ internal sealed partial class DeliveryStreamPublisher : IAsyncDisposable
         _maxBatch = maxBatch;
         _logger = logger;
 
-        // Task.Run: the publisher is created inside a grain turn, and must not inherit that activation's scheduler.
-        _publisher = Task.Run(PublishAsync);
+        // Task.Run: the publisher is created inside a grain turn, and must not inherit that activation's
+        // scheduler; nor its execution context, whose log scope names the session that happened to post first.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _publisher = Task.Run(PublishAsync);
+        }
     }
 
     /// <summary>Results posted and not yet taken into a batch (counted here: a single-reader channel cannot count).</summary>
@@ -44,13 +48,15 @@ internal sealed partial class DeliveryStreamPublisher : IAsyncDisposable
     public bool TryPost(SessionOutput output)
     {
         _posted = true;
-        if (!_queue.Writer.TryWrite(output))
+        // Counted before the write, so that the reader, which may take it at once, never counts below 0.
+        Interlocked.Increment(ref _queued);
+        if (_queue.Writer.TryWrite(output))
         {
-            return false;
+            return true;
         }
 
-        Interlocked.Increment(ref _queued);
-        return true;
+        Interlocked.Decrement(ref _queued);
+        return false;
     }
 
     /// <summary>True, and no longer taking posts, when nothing was posted since the last call.</summary>

@@ -4,7 +4,8 @@ namespace OrleansStt.Grains.Sessions;
 
 public sealed partial class SessionGrain : IIncomingGrainCallFilter
 {
-    // Scopes flow with the call, so the GPU stream loops a call starts keep the session id too.
+    // Timer ticks come through here too. Scopes flow with the call, so the GPU stream loops a call
+    // starts keep the session id; activation and deactivation, which are not calls, begin their own.
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         using (SessionLogScope.Begin(logger, SessionId))
@@ -12,12 +13,4 @@ public sealed partial class SessionGrain : IIncomingGrainCallFilter
             await context.Invoke();
         }
     }
-
-    private Func<CancellationToken, Task> InSessionScope(Func<CancellationToken, Task> callback) => async cancellationToken =>
-    {
-        using (SessionLogScope.Begin(logger, SessionId))
-        {
-            await callback(cancellationToken);
-        }
-    };
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using OrleansStt.Grains.Interfaces.Backends;
 using OrleansStt.Grains.Interfaces.Protocol;
 using OrleansStt.Grains.Interfaces.Sessions;
+using OrleansStt.Grains.Telemetry;
 
 namespace OrleansStt.Grains.Sessions;
 
@@ -77,7 +78,10 @@ public sealed partial class SessionGrain
         if (_arrived is { } snapshot)
         {
             _arrived = null;
-            Arrive(snapshot);
+            using (SessionLogScope.Begin(logger, SessionId))
+            {
+                Arrive(snapshot);
+            }
         }
 
         metrics.SessionActivated();
@@ -86,6 +90,7 @@ public sealed partial class SessionGrain
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        using var scope = SessionLogScope.Begin(logger, SessionId);
         metrics.SessionDeactivated();
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _state is SessionState.Streaming or SessionState.Stopping)
         {

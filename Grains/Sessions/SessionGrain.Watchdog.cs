@@ -9,14 +9,14 @@ namespace OrleansStt.Grains.Sessions;
 public sealed partial class SessionGrain
 {
     private void StartStopTimeout() =>
-        this.RegisterGrainTimer(InSessionScope(StopTimedOutAsync), new GrainTimerCreationOptions(Settings.StopTimeout, Timeout.InfiniteTimeSpan));
+        this.RegisterGrainTimer(StopTimedOutAsync, new GrainTimerCreationOptions(Settings.StopTimeout, Timeout.InfiniteTimeSpan));
 
     private Task StopTimedOutAsync(CancellationToken cancellationToken) =>
         _state == SessionState.Stopping ? EndAsync(new ClosedMessage(CloseReasons.ClientClosed)) : Task.CompletedTask;
 
     private void StartWatchdog()
     {
-        _watchdog = this.RegisterGrainTimer(InSessionScope(WatchAsync), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        _watchdog = this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         ArmWatchdog();
     }
 

@@ -365,7 +365,7 @@ public sealed partial class SessionGrain(
         }
         else
         {
-            _watchdog ??= this.RegisterGrainTimer(InSessionScope(WatchAsync), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+            _watchdog ??= this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
             ArmWatchdog();
         }
     }

@@ -6,8 +6,8 @@ namespace OrleansStt.Grains.Telemetry;
 
 /// <summary>
 /// Each GPU server's pool as gauges, from the silo its pool grain is active on: the grain hands
-/// in its status whenever it changes, in memory, and the meter reads the latest at each
-/// collection. A pool lives on one silo at a time, so a sum by backend across silos is the fleet.
+/// in its status, in memory, after every probe and every change of its leases or health, and the
+/// meter reads the latest at each collection. Lease expiries show at the next probe. A pool lives on one silo at a time, so a sum by backend across silos is the fleet.
 /// </summary>
 public sealed class PoolGauges
 {

@@ -4,7 +4,7 @@ namespace OrleansStt.Grains.Telemetry;
 
 /// <summary>
 /// The gateway's own instruments (meter <see cref="MeterName"/>), for operators and autoscalers;
-/// exported at <c>/metrics</c> on every edge and silo (<see cref="TelemetryHosting"/>). Names
+/// exported at <c>/metrics</c> on every edge and silo (Hosting/Telemetry). Names
 /// follow OpenTelemetry's conventions; Prometheus shows them with dots as underscores and a
 /// <c>_total</c> suffix on counters. docs/operations.md lists them.
 /// </summary>

@@ -14,7 +14,7 @@ public static class ClientBuilderExtensions
         var cluster = ClusterSettings.From(configuration);
         if (!cluster.UsesRedis)
         {
-            throw new InvalidOperationException("An edge runs as a cluster client only when Orleans:Redis is configured; without it the edge hosts its own silo.");
+            throw new InvalidOperationException("An edge joins a cluster as a client only through Orleans:Redis, which is not set.");
         }
 
         client.Configure<ClusterOptions>(cluster.ApplyTo);
