@@ -88,22 +88,46 @@ public sealed partial class SessionGrain
     /// </summary>
     private async Task MoveAsync(BackendFailure? failure, string why)
     {
-        if (_moving || _state is SessionState.Ended or SessionState.New)
+        if (_state is SessionState.Ended or SessionState.New)
         {
+            return;
+        }
+
+        if (_moving)
+        {
+            // The new server failed or refused while the move that chose it was still replaying to
+            // it (its results are read from the moment it is chosen): the running move goes on.
+            _requestedMove = (failure, why);
             return;
         }
 
         _moving = true;
         try
         {
-            while (await MoveOnceAsync(failure, why) is { } replayFailure)
+            while (true)
             {
-                (failure, why) = (BackendFailure.Dropped, replayFailure);
+                var replayFailure = await MoveOnceAsync(failure, why);
+                // What the server said (a refusal is no failure of its own) beats the broken replay it caused.
+                if (_requestedMove is { } requested)
+                {
+                    (failure, why) = requested;
+                }
+                else if (replayFailure is not null)
+                {
+                    (failure, why) = (BackendFailure.Dropped, replayFailure);
+                }
+                else
+                {
+                    break;
+                }
+
+                _requestedMove = null;
             }
         }
         finally
         {
             _moving = false;
+            _requestedMove = null;
             // The edge's audio waited behind the move: the no-audio clock starts again from here.
             _lastAudioAt = time.GetTimestamp();
         }

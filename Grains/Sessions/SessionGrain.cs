@@ -54,6 +54,7 @@ public sealed partial class SessionGrain(
 
     // A move to another GPU server is under way: audio is kept, not sent, and commands wait for the replay.
     private bool _moving;
+    private (BackendFailure? Failure, string Why)? _requestedMove;
     private bool _finalizePending;
     private int _switches;
 

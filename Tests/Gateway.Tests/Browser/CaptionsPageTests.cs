@@ -31,6 +31,10 @@ public sealed class CaptionsPageTests(ITestOutputHelper output)
     // Lets the recognizer's voice detection end the utterance before the fake microphone falls silent.
     private const int TrailingSilenceSeconds = 3;
 
+    // Loudness correlation of what the page sent with the speech: 0.95+ on a quiet machine, 0.82 seen
+    // on a busy 2-core CI box whose browser dropped audio blocks; silence scores 0, other speech far less.
+    private const double SameSpeech = 0.7;
+
     private static readonly Dictionary<string, string?> Settings = new()
     {
         ["Stt:Edge:ApiKeys:0"] = BackendKey,
@@ -54,7 +58,7 @@ public sealed class CaptionsPageTests(ITestOutputHelper output)
         output.WriteLine($"screenshot (docs/captions.png): {screenshot}");
         var simulatedTranslations = await page.Locator("li.final .translation[data-simulated='true']").CountAsync();
 
-        Assert.True(heard.Likeness > 0.9, $"the page sent the microphone's speech (loudness correlation {heard.Likeness:0.00})");
+        Assert.True(heard.Likeness > SameSpeech, $"the page sent the microphone's speech (loudness correlation {heard.Likeness:0.00})");
         Assert.NotEmpty(heard.Engine);
         Assert.Equal(heard.Engine, heard.Shown);
         Assert.Equal(heard.Shown.Length, simulatedTranslations);
@@ -88,7 +92,7 @@ public sealed class CaptionsPageTests(ITestOutputHelper output)
         Assert.True(network.Dropped > 0, "the page's connection was cut");
         Assert.Contains("resumed", events, StringComparison.OrdinalIgnoreCase);
         Assert.True(tokensIssued >= 2, $"a token for the start and one for the resume (issued {tokensIssued})");
-        Assert.True(heard.Likeness > 0.9, $"the page sent the microphone's speech (loudness correlation {heard.Likeness:0.00})");
+        Assert.True(heard.Likeness > SameSpeech, $"the page sent the microphone's speech (loudness correlation {heard.Likeness:0.00})");
         Assert.NotEmpty(heard.Engine);
         Assert.Equal(heard.Engine, heard.Shown);
     }

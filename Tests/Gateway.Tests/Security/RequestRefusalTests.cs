@@ -24,11 +24,7 @@ public sealed class RequestRefusalTests
         await fleet.AssertNothingLeakedAsync();
     }
 
-    // Quarantined: about one run in three (reproduced at 854db09, before the operations work), one
-    // of the later sessions hears nothing after its socket opens, no refusal and no error, until the
-    // client gives up; the silo logs nothing for it. A real bug, under investigation (closing note of
-    // the operations issue); the test comes back with its fix.
-    [Fact(Skip = "Quarantined: a session after repeated refused ones sometimes hangs without an error (1 in 3 runs); see the comment above")]
+    [Fact]
     public async Task A_request_servers_refuse_ends_only_that_session_and_counts_against_no_server()
     {
         // The edge lets "opus" through (an operator listed it), every server refuses it: the poison
