@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansStt.EdgeHost.Admission;
 using OrleansStt.EdgeHost.Captions;
 using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.EdgeHost.Delivery;
@@ -41,6 +42,10 @@ public static class GatewayHosting
         builder.Services.AddSttTelemetry(builder.Configuration);
         builder.Services.AddOptions<EdgeOptions>().Bind(builder.Configuration.GetSection(EdgeOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
+        builder.Services.AddOptions<AdmissionOptions>().Bind(builder.Configuration.GetSection(AdmissionOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>();
+        builder.Services.TryAddSingleton<LoadSignals>();
+        builder.Services.AddHostedService<LoadMonitor>();
 
         // Open without an operator key only as the developer's single-process gateway: a cluster, or
         // a gateway whose clients need keys, is one somebody means to expose.
@@ -68,6 +73,9 @@ public static class GatewayHosting
         app.MapMetrics();
         var sockets = app.Services.GetRequiredService<SessionSlots>();
         app.Services.GetRequiredService<SttMetrics>().Observe("orleansstt.edge.sessions", "{session}", "Client sockets open on this edge.", () => sockets.Taken);
+        var load = app.Services.GetRequiredService<LoadSignals>();
+        app.Services.GetRequiredService<SttMetrics>().Observe("orleansstt.edge.admission.refusing", "1", "1 while this edge refuses every new session because it measured itself past what it serves on time.", () => load.IsOverloaded ? 1 : 0);
+        app.Services.GetRequiredService<SttMetrics>().Observe("orleansstt.edge.admission.bound", "{session}", "Most sessions this edge takes now: 1.5 × what it has served on time (admission by measured load).", () => Math.Min(load.Bound, int.MaxValue));
         // Its gauges exist from the start, before the first client.
         app.Services.GetRequiredService<OutputBacklog>();
         // Unready while draining, so a load balancer sends new clients and resumes elsewhere.

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
+using OrleansStt.EdgeHost.Admission;
 using OrleansStt.EdgeHost.Configuration;
 using OrleansStt.EdgeHost.Delivery;
 using OrleansStt.EdgeHost.Hosting;
@@ -30,6 +32,7 @@ public static class ListenEndpoint
         TimeProvider time,
         SttMetrics metrics,
         OutputBacklog backlog,
+        LoadSignals load,
         ILogger<ClientConnection> logger)
     {
         if (ApiKeys.Identify(context, options.Value.ApiKeys, tokens) is not { } client)
@@ -56,6 +59,16 @@ public static class ListenEndpoint
             context.Response.Headers.RetryAfter = "1";
             await RefuseAsync(context, metrics, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
                 "This edge is shutting down; connect to another edge.");
+            return;
+        }
+
+        // Refused while the sessions held would fall behind: an overloaded edge that took more would
+        // make every session late. A resume is a session already admitted, so it is always taken.
+        if (resume is null && !load.Admits(slots.Taken))
+        {
+            context.Response.Headers.RetryAfter = load.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await RefuseAsync(context, metrics, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
+                $"This edge is at capacity ({load.Reason}); try another edge or again later.");
             return;
         }
 

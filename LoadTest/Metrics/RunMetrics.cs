@@ -28,6 +28,9 @@ internal sealed class RunMetrics
 
     public LatencyHistogram ConnectTime { get; } = new();
 
+    /// <summary>From the upgrade request to an overloaded edge's 503 capacity_exhausted.</summary>
+    public LatencyHistogram RefusalTime { get; } = new();
+
     /// <summary>How late frames left against their real-time schedule: high means the generator itself is saturated.</summary>
     public LatencyHistogram SendLag { get; } = new();
 
@@ -60,6 +63,8 @@ internal sealed class RunMetrics
     public long ConnectFailureCount => ConnectFailures.Values.Sum();
 
     public long ErrorCount => ErrorsByCode.Values.Sum();
+
+    public void SessionRefused(TimeSpan refusalTime) => RefusalTime.Record(refusalTime);
 
     /// <param name="late">Connected well after the ramp, so the window did not run at full load.</param>
     public void SessionOpened(TimeSpan connectTime, bool late)

@@ -15,6 +15,7 @@ internal sealed record LoadReport(
     long ConnectedAfterRamp,
     IReadOnlyDictionary<string, long> ConnectFailures,
     LatencyStats ConnectTime,
+    LatencyStats RefusalTime,
     LatencyStats Latency,
     LatencyStats SendLag,
     double ResultsPerSecond,
@@ -49,18 +50,23 @@ internal sealed record LoadReport(
         var latency = m.WindowLatency.Snapshot().ToStats();
         var report = new LoadReport(
             LoadReportSettings.From(options), startedAt, seconds, deadlineHit, m.Connected, m.LateConnects,
-            Sorted(m.ConnectFailures), m.ConnectTime.Snapshot().ToStats(), latency, m.SendLag.Snapshot().ToStats(), latency.Count / seconds,
+            Sorted(m.ConnectFailures), m.ConnectTime.Snapshot().ToStats(), m.RefusalTime.Snapshot().ToStats(), latency, m.SendLag.Snapshot().ToStats(), latency.Count / seconds,
             m.FramesSentInWindow / seconds, m.Results, m.FramesSent, m.UnmatchedResults, Sorted(m.ErrorsByCode),
             Sorted(m.NoticesByCode), Sorted(m.CloseStatuses), m.ClosedWithoutClosed, m.CloseTimeouts, m.BrokenSessions,
             m.ProtocolErrors, m.SendFailures, m.SeqGaps, Sorted(c.StartedOnBackend), c.EndedOnUnknown > 0 ? null : Sorted(c.EndedOnBackend),
             SwitchReport.From(c), options.CheckFinals ? FinalsReport.From(c) : null, c.TimelineRegressions, kill,
             Sorted(m.UnexpectedFailures), processes, []);
-        return report with { Problems = report.FindProblems().ToList() };
+        return report with { Problems = report.FindProblems(options.AcceptRefusals).ToList() };
     }
 
     /// <summary>What makes the run a failure (exit code 1); notices, backend_switched included, are informational and not among them.</summary>
-    private IEnumerable<string> FindProblems()
+    private IEnumerable<string> FindProblems(bool acceptRefusals)
     {
+        if (RefusalTime.Count > 0 && !acceptRefusals)
+        {
+            yield return $"{RefusalTime.Count} sessions were refused (503 capacity_exhausted: the edge was overloaded); --accept-refusals when that is the point";
+        }
+
         if (GlobalDeadlineHit)
         {
             yield return "the global deadline cut the run short";

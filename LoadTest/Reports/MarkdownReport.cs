@@ -28,6 +28,7 @@ internal static class MarkdownReport
         Line($"|---|---:|---:|---:|---:|---:|---:|");
         Line($"| result (end_ms → arrival) | {Row(r.Latency)} |");
         Line($"| connect (upgrade) | {Row(r.ConnectTime)} |");
+        Line($"| refused (503 capacity_exhausted) | {Row(r.RefusalTime)} |");
         Line($"| send lag (frame behind schedule) | {Row(r.SendLag)} |");
         Line($"| switch gap (last result before backend_switched → first after) | {Row(r.Switches.Gap)} |");
         Line($"| result gap, no switch (reference) | {Row(r.Switches.ResultGap)} |");

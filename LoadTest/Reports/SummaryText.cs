@@ -16,6 +16,11 @@ internal static class SummaryText
         Line($"  {s.Sessions} sessions, ramp {s.RampSeconds} s, measured {r.WindowSeconds:0.#} s; {s.FrameBytes} B frames at {s.FramesPerSecond:0.##}/s ({s.Audio}), language {s.Language}, translate {Join(s.Translate)}");
         Line($"sessions     {r.SessionsConnected} connected ({r.ConnectedAfterRamp} over 1 s after the ramp); connect failures: {Counts(r.ConnectFailures)}");
         Line($"connect      {Stats(r.ConnectTime)}");
+        if (r.RefusalTime.Count > 0)
+        {
+            Line($"refused      {Stats(r.RefusalTime)} (503 capacity_exhausted: time to the refusal)");
+        }
+
         Line($"latency      {Stats(r.Latency)}");
         Line($"send lag     {Stats(r.SendLag)} (frames behind their real-time schedule; high = generator saturated)");
         Line($"throughput   {r.ResultsPerSecond:0.#} results/s, {r.FramesSentPerSecond:0.#} frames sent/s (in window); {r.ResultsTotal} results, {r.FramesSentTotal} frames in total");

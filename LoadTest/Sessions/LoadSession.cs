@@ -73,6 +73,11 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
             metrics.SessionOpened(Stopwatch.GetElapsedTime(started, connected), late: connected > window.Start + LateConnectGraceTicks);
             return stt;
         }
+        catch (SttRejectedException e) when (e is { StatusCode: 503, Code: "capacity_exhausted" })
+        {
+            metrics.SessionRefused(Stopwatch.GetElapsedTime(started));
+            _observer.ConnectFailed("refused: capacity_exhausted");
+        }
         catch (SttRejectedException e)
         {
             ConnectFailed($"HTTP {e.StatusCode} {e.Code ?? "(no JSON code)"}");

@@ -31,7 +31,8 @@ public sealed class NodeProcess : IDisposable
 
     public static NodeProcess StartSilo(IDictionary<string, string?> settings) => Start("Silo", "OrleansStt.Silo.dll", settings);
 
-    public static NodeProcess StartEdge(IDictionary<string, string?> settings) => Start("EdgeHost", "OrleansStt.EdgeHost.dll", settings);
+    public static NodeProcess StartEdge(IDictionary<string, string?> settings) =>
+        Start("EdgeHost", "OrleansStt.EdgeHost.dll", new Dictionary<string, string?>(settings) { [GatewayHost.AdmissionEnabled] = "false" });
 
     private static NodeProcess Start(string project, string assembly, IDictionary<string, string?> settings)
     {

@@ -20,6 +20,12 @@ public sealed class GatewayHost : IAsyncDisposable
         ListenUri = listenUri;
     }
 
+    /// <summary>
+    /// Off in tests unless a test sets it: a CI box running test classes side by side is overloaded
+    /// for real, and admission by measured load would rightly refuse their sessions. AdmissionTests turn it on.
+    /// </summary>
+    public const string AdmissionEnabled = "Stt:Edge:Admission:Enabled";
+
     public Uri ListenUri { get; }
 
     public IClusterClient Cluster => _app.Services.GetRequiredService<IClusterClient>();
@@ -29,11 +35,14 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>
     /// Starts an edge; without Orleans:Redis in <paramref name="settings"/> it hosts its own silo on free ports.
     /// <paramref name="alongside"/> maps what a customer's own application would serve on the same origin;
-    /// <paramref name="logs"/>, when given, gets every line down to Debug.
+    /// <paramref name="logs"/>, when given, gets every line down to Debug; <paramref name="services"/>
+    /// registers what a test puts in place of the gateway's own (it only adds what is not there yet).
     /// </summary>
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplication>? alongside = null, CapturedLogs? logs = null)
+    public static async Task<GatewayHost> StartAsync(
+        IDictionary<string, string?> settings, Action<WebApplication>? alongside = null, CapturedLogs? logs = null, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>(settings);
+        all.TryAdd(AdmissionEnabled, "false");
         if (!all.ContainsKey("Orleans:Redis"))
         {
             all.TryAdd("Orleans:SiloPort", FreePort.Next().ToString());
@@ -50,6 +59,7 @@ public sealed class GatewayHost : IAsyncDisposable
             builder.Logging.AddFilter<CapturedLogs>("OrleansStt", LogLevel.Debug);
         }
 
+        services?.Invoke(builder.Services);
         await builder.AddGatewayAsync();
 
         var app = builder.Build();
