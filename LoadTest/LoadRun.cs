@@ -13,7 +13,7 @@ internal static class LoadRun
     {
         var startedAt = DateTimeOffset.UtcNow;
         var origin = Stopwatch.GetTimestamp();
-        var window = MeasureWindow.After(origin, options.Ramp, options.Duration);
+        var window = MeasureWindow.After(origin, options.Ramp, options.Settle, options.Duration);
         metrics ??= new RunMetrics();
         using var deadline = new CancellationTokenSource(options.GlobalDeadline);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);

@@ -9,6 +9,7 @@ internal sealed record LoadTestOptions(
     bool RawBackend,
     int Sessions,
     double RampSeconds,
+    double SettleSeconds,
     double DurationSeconds,
     int FrameBytes,
     double FramesPerSecond,
@@ -50,7 +51,9 @@ internal sealed record LoadTestOptions(
                                (through edges too, where the other URLs are the session's edges to resume on)
           --sessions N         concurrent sessions (default 200)
           --ramp S             sessions open evenly spread over S seconds (default 5)
-          --duration S         measured window after the ramp; every session streams until ramp + duration (default 20)
+          --settle S           streaming, unmeasured, between the ramp and the window: the last connects and their
+                               first frames are setup, not the steady state (default 1)
+          --duration S         measured window after the ramp and settle; every session streams until its end (default 20)
           --frame-ms MS        audio per binary frame, 16 kHz pcm_s16le, paced at real time (default 50)
           --frame-bytes N      frame size override (echo benchmarks: e.g. 1024)
           --rate N             frames per second per session override (echo benchmarks: e.g. 20)
@@ -91,6 +94,8 @@ internal sealed record LoadTestOptions(
 
     public TimeSpan Ramp => TimeSpan.FromSeconds(RampSeconds);
 
+    public TimeSpan Settle => TimeSpan.FromSeconds(SettleSeconds);
+
     public TimeSpan Duration => TimeSpan.FromSeconds(DurationSeconds);
 
     public TimeSpan ConnectTimeout => TimeSpan.FromSeconds(ConnectTimeoutSeconds);
@@ -98,7 +103,7 @@ internal sealed record LoadTestOptions(
     public TimeSpan CloseTimeout => TimeSpan.FromSeconds(CloseTimeoutSeconds);
 
     /// <summary>Nothing outlives this: ramp, window, the slowest connect and the slowest close, plus slack.</summary>
-    public TimeSpan GlobalDeadline => Ramp + Duration + ConnectTimeout + CloseTimeout + TimeSpan.FromSeconds(5);
+    public TimeSpan GlobalDeadline => Ramp + Settle + Duration + ConnectTimeout + CloseTimeout + TimeSpan.FromSeconds(5);
 
     /// <summary>Session <paramref name="index"/> opens on edge index mod n; the other edges are where it may resume.</summary>
     public SttConnectOptions ConnectOptionsFor(int index)
@@ -145,6 +150,8 @@ internal sealed record LoadTestOptions(
             rawBackend,
             reader.Int("sessions", scenario is null ? 200 : 30),
             reader.Double("ramp", scenario is null ? 5 : 1),
+            // A scenario's removal is timed from the ramp's end: no settling between.
+            reader.Double("settle", scenario is null ? 1 : 0),
             reader.Double("duration", scenario is null ? 20 : 8),
             reader.Int("frame-bytes") ?? frameMs * Pcm.BytesPerMs(SampleRate),
             reader.Double("rate") ?? 1000.0 / frameMs,
@@ -174,10 +181,10 @@ internal sealed record LoadTestOptions(
             throw new UsageException("--frame-ms, --frame-bytes and --rate must be positive.");
         }
 
-        if (options.Sessions <= 0 || options.RampSeconds < 0 || options.DurationSeconds <= 0
+        if (options.Sessions <= 0 || options.RampSeconds < 0 || options.SettleSeconds < 0 || options.DurationSeconds <= 0
             || options.ConnectTimeoutSeconds <= 0 || options.CloseTimeoutSeconds <= 0)
         {
-            throw new UsageException("--sessions, --duration and the timeouts must be positive, --ramp not negative.");
+            throw new UsageException("--sessions, --duration and the timeouts must be positive, --ramp and --settle not negative.");
         }
 
         if (options.Audio is not ("pattern" or "tone"))

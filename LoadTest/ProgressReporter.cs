@@ -18,7 +18,7 @@ internal sealed class ProgressReporter(RunMetrics metrics, MeasureWindow window,
                 var seconds = Stopwatch.GetElapsedTime(lastTime, now).TotalSeconds;
                 var (frames, results) = (metrics.FramesSent, metrics.Results);
                 var recent = metrics.RecentLatency.TakeAndReset();
-                var phase = now < window.Start ? "ramp" : window.Contains(now) ? "measure" : "closing";
+                var phase = now < window.RampEnd ? "ramp" : now < window.Start ? "settle" : window.Contains(now) ? "measure" : "closing";
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"[{Stopwatch.GetElapsedTime(origin, now).TotalSeconds,5:0}s {phase,-7}] open {metrics.Open}/{sessions}, " +
                     $"connect failed {metrics.ConnectFailureCount} | frames/s {(frames - lastFrames) / seconds:0} | " +

@@ -5,6 +5,7 @@ internal sealed record LoadReportSettings(
     string Protocol,
     int Sessions,
     double RampSeconds,
+    double SettleSeconds,
     double DurationSeconds,
     int FrameBytes,
     double FramesPerSecond,
@@ -21,7 +22,7 @@ internal sealed record LoadReportSettings(
     public const string RawBackendProtocol = "backend (§2, --raw-backend)";
 
     public static LoadReportSettings From(LoadTestOptions o) => new(
-        string.Join(",", o.Urls), o.RawBackend ? RawBackendProtocol : EdgeProtocol, o.Sessions, o.RampSeconds, o.DurationSeconds,
+        string.Join(",", o.Urls), o.RawBackend ? RawBackendProtocol : EdgeProtocol, o.Sessions, o.RampSeconds, o.SettleSeconds, o.DurationSeconds,
         o.FrameBytes, o.FramesPerSecond, o.Audio,
         o.Language, o.Translate, o.ConnectTimeoutSeconds, o.CloseTimeoutSeconds);
 }

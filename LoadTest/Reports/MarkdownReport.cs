@@ -20,7 +20,7 @@ internal static class MarkdownReport
         Line($"| url | `{s.Url}` |");
         Line($"| protocol | {s.Protocol} |");
         Line($"| sessions | {s.Sessions} |");
-        Line($"| ramp / measured window | {s.RampSeconds} s / {r.WindowSeconds:0.#} s |");
+        Line($"| ramp / settle / measured window | {s.RampSeconds} s / {s.SettleSeconds} s / {r.WindowSeconds:0.#} s |");
         Line($"| frames | {s.FrameBytes} B at {s.FramesPerSecond:0.##}/s, {s.Audio} |");
         Line($"| language / translate | {s.Language} / {SummaryText.Join(s.Translate)} |");
         Line($"");

@@ -13,7 +13,7 @@ internal static class SummaryText
         void Line(FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
 
         Line($"OrleansStt load test against {s.Url}, speaking the {s.Protocol} protocol");
-        Line($"  {s.Sessions} sessions, ramp {s.RampSeconds} s, measured {r.WindowSeconds:0.#} s; {s.FrameBytes} B frames at {s.FramesPerSecond:0.##}/s ({s.Audio}), language {s.Language}, translate {Join(s.Translate)}");
+        Line($"  {s.Sessions} sessions, ramp {s.RampSeconds} s, settle {s.SettleSeconds} s, measured {r.WindowSeconds:0.#} s; {s.FrameBytes} B frames at {s.FramesPerSecond:0.##}/s ({s.Audio}), language {s.Language}, translate {Join(s.Translate)}");
         Line($"sessions     {r.SessionsConnected} connected ({r.ConnectedAfterRamp} over 1 s after the ramp); connect failures: {Counts(r.ConnectFailures)}");
         Line($"connect      {Stats(r.ConnectTime)}");
         if (r.RefusalTime.Count > 0)

@@ -70,7 +70,7 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
                 ? await RawBackendConnection.ConnectAsync(options.Urls[index % options.Urls.Count], $"loadtest-{index}", options, timeout.Token)
                 : await EdgeConnection.ConnectAsync(connect, timeout.Token);
             var connected = Stopwatch.GetTimestamp();
-            metrics.SessionOpened(Stopwatch.GetElapsedTime(started, connected), late: connected > window.Start + LateConnectGraceTicks);
+            metrics.SessionOpened(Stopwatch.GetElapsedTime(started, connected), late: connected > window.RampEnd + LateConnectGraceTicks);
             return stt;
         }
         catch (SttRejectedException e) when (e is { StatusCode: 503, Code: "capacity_exhausted" })

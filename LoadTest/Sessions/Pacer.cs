@@ -89,7 +89,9 @@ internal sealed class Pacer(FrameSource frames, TimeSpan interval, MeasureWindow
             var due = paced.JoinedAt + (long)(paced.NextFrame * _intervalTicks);
             if (due >= window.End)
             {
-                return false;
+                // Its last frame is sent; close_stream waits for the window's end, so that thousands of
+                // sessions closing do not load the last moments of the measurement.
+                return now < window.End;
             }
 
             if (due > now)
