@@ -216,9 +216,9 @@ internal sealed record LoadTestOptions(
             throw new UsageException($"--scenario must be one of {string.Join(", ", ScenarioKind.Names)} or all, got '{options.Scenario}'.");
         }
 
-        if (options.KillPid is not null || options.RawBackend || options.ReportJson is not null)
+        if (options.KillPid is not null || options.RawBackend || options.ReportJson is not null || options.SettleSeconds != 0)
         {
-            throw new UsageException("--scenario picks its own process to remove and speaks to edges: no --kill-pid, --raw-backend or --report-json.");
+            throw new UsageException("--scenario picks its own process to remove, timed from the ramp's end, and speaks to edges: no --kill-pid, --raw-backend, --report-json or --settle.");
         }
 
         if (options.KillAtSeconds is not { } at || at < options.RampSeconds || at >= options.RampSeconds + options.DurationSeconds)
@@ -245,9 +245,10 @@ internal sealed record LoadTestOptions(
         }
 
         // Bounded: the kill must land while sessions stream, or it proves nothing about failover.
-        if (at < 0 || at >= options.RampSeconds + options.DurationSeconds)
+        var streamingEnds = options.RampSeconds + options.SettleSeconds + options.DurationSeconds;
+        if (at < 0 || at >= streamingEnds)
         {
-            throw new UsageException($"--kill-at must be at least 0 and below ramp + duration ({options.RampSeconds + options.DurationSeconds} s).");
+            throw new UsageException($"--kill-at must be at least 0 and below ramp + settle + duration ({streamingEnds} s).");
         }
 
         if (pid <= 0 || pid == Environment.ProcessId)

@@ -47,10 +47,11 @@ public sealed class AdmissionOptions
     public int SlowStartSessions { get; set; } = 100;
 
     /// <summary>
-    /// Beyond what a window served on time, new sessions are taken up to this factor of it; the bound
-    /// grows with every window served on time (×1.5 per 500 ms window: 100 to 3,800 in 4.5 s).
-    /// After an overload, this edge takes no more than 90% of the sessions it held when it was detected,
-    /// until it serves that many on time again.
+    /// New sessions are taken up to this factor of the most sessions held throughout a window whose
+    /// results reached their clients on time; so the bound grows as windows are served on time
+    /// (sessions that joined during a window count from the next). A window without results proves
+    /// nothing: an edge whose sessions are all silent stays at <see cref="SlowStartSessions"/>. After an
+    /// overload it takes no more than 90% of the sessions it held then, until it serves that many on time again.
     /// </summary>
     public double SlowStartGrowth { get; set; } = 1.5;
 }

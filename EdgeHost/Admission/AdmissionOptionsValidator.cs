@@ -16,15 +16,20 @@ public sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOption
             (nameof(options.HoldFor), options.HoldFor),
         })
         {
-            if (value <= TimeSpan.Zero)
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromHours(1))
             {
-                problems.Add($"{AdmissionOptions.Section}:{key} must be positive (got {value}).");
+                problems.Add($"{AdmissionOptions.Section}:{key} must be positive and at most an hour (got {value}).");
             }
         }
 
         if (options.Window < options.ProbeInterval)
         {
             problems.Add($"{AdmissionOptions.Section}:Window ({options.Window}) must be at least one ProbeInterval ({options.ProbeInterval}).");
+        }
+
+        if (options.HoldFor < options.Window)
+        {
+            problems.Add($"{AdmissionOptions.Section}:HoldFor ({options.HoldFor}) must be at least one Window ({options.Window}), or refusals would lapse between judgements.");
         }
 
         if (options.MinimumLate < 1)
@@ -37,7 +42,7 @@ public sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOption
             problems.Add($"{AdmissionOptions.Section}:SlowStartSessions must be at least 1 (got {options.SlowStartSessions}).");
         }
 
-        if (options.SlowStartGrowth <= 1)
+        if (!double.IsFinite(options.SlowStartGrowth) || !(options.SlowStartGrowth > 1))
         {
             problems.Add($"{AdmissionOptions.Section}:SlowStartGrowth must be above 1 (got {options.SlowStartGrowth}).");
         }

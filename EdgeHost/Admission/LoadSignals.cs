@@ -18,9 +18,11 @@ public sealed class LoadSignals(IOptions<AdmissionOptions> options, TimeProvider
     private int _lateProbes;
     private long _refuseUntil = long.MinValue;
     private int _served;
-    private int? _overloadedAt;
+    private int _overloadedAt = NotOverloaded;
     private int _sessionsAtWindowStart;
     private string _reason = "";
+
+    private const int NotOverloaded = int.MaxValue;
 
     /// <summary>Everything is refused now: a recent window was past what this edge serves on time.</summary>
     public bool IsOverloaded => _options.Enabled && time.GetTimestamp() < Volatile.Read(ref _refuseUntil);
@@ -37,7 +39,8 @@ public sealed class LoadSignals(IOptions<AdmissionOptions> options, TimeProvider
 
             var served = Volatile.Read(ref _served);
             var bound = Math.Max(_options.SlowStartSessions, served * _options.SlowStartGrowth);
-            return (int)Math.Min(int.MaxValue, _overloadedAt is { } overloadedAt ? Math.Min(bound, Math.Max(served, overloadedAt * 0.9)) : bound);
+            var overloadedAt = Volatile.Read(ref _overloadedAt);
+            return (int)Math.Min(int.MaxValue, overloadedAt == NotOverloaded ? bound : Math.Min(bound, Math.Max(served, overloadedAt * 0.9)));
         }
     }
 
@@ -100,7 +103,9 @@ public sealed class LoadSignals(IOptions<AdmissionOptions> options, TimeProvider
         {
             Volatile.Write(ref _reason, overload);
             Volatile.Write(ref _refuseUntil, time.GetTimestamp() + (long)(_options.HoldFor.TotalSeconds * time.TimestampFrequency));
-            _overloadedAt = _overloadedAt is { } before ? Math.Min(before, sessionsHeld) : sessionsHeld;
+            Volatile.Write(ref _overloadedAt, Math.Min(_overloadedAt, sessionsHeld));
+            // What it served before is more than it serves now.
+            Volatile.Write(ref _served, Math.Min(_served, (int)(sessionsHeld * 0.9)));
         }
         else if (deliveries > 0)
         {
@@ -108,7 +113,7 @@ public sealed class LoadSignals(IOptions<AdmissionOptions> options, TimeProvider
             if (heldThroughout >= _overloadedAt)
             {
                 // As many as when it was overloaded, served on time now: that overload was passing.
-                _overloadedAt = null;
+                Volatile.Write(ref _overloadedAt, NotOverloaded);
             }
         }
 

@@ -75,7 +75,7 @@ public static class GatewayHosting
         app.Services.GetRequiredService<SttMetrics>().Observe("orleansstt.edge.sessions", "{session}", "Client sockets open on this edge.", () => sockets.Taken);
         var load = app.Services.GetRequiredService<LoadSignals>();
         app.Services.GetRequiredService<SttMetrics>().Observe("orleansstt.edge.admission.refusing", "1", "1 while this edge refuses every new session because it measured itself past what it serves on time.", () => load.IsOverloaded ? 1 : 0);
-        app.Services.GetRequiredService<SttMetrics>().Observe("orleansstt.edge.admission.bound", "{session}", "Most sessions this edge takes now: 1.5 × what it has served on time (admission by measured load).", () => Math.Min(load.Bound, int.MaxValue));
+        app.Services.GetRequiredService<SttMetrics>().Observe("orleansstt.edge.admission.bound", "{session}", "Most sessions this edge takes now, by what it has served on time (admission by measured load; int.MaxValue when off).", () => load.Bound);
         // Its gauges exist from the start, before the first client.
         app.Services.GetRequiredService<OutputBacklog>();
         // Unready while draining, so a load balancer sends new clients and resumes elsewhere.

@@ -107,6 +107,11 @@ public sealed partial class SessionGrain
             while (true)
             {
                 var replayFailure = await MoveOnceAsync(failure, why);
+                if (_state == SessionState.Ended || _migrating)
+                {
+                    break;
+                }
+
                 // What the server said (a refusal is no failure of its own) beats the broken replay it caused.
                 if (_requestedMove is { } requested)
                 {

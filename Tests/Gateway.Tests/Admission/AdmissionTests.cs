@@ -29,7 +29,7 @@ public sealed class AdmissionTests : IAsyncLifetime
             new Dictionary<string, string?>
             {
                 [GatewayHost.AdmissionEnabled] = "true",
-                ["Stt:Edge:Admission:HoldFor"] = "00:00:05",
+                ["Stt:Edge:Admission:HoldFor"] = "01:00:00",
                 // The edge's own probes stay out of the way: this test decides when it is overloaded.
                 ["Stt:Edge:Admission:ProbeInterval"] = "01:00:00",
                 ["Stt:Edge:Admission:Window"] = "01:00:00",
@@ -58,7 +58,7 @@ public sealed class AdmissionTests : IAsyncLifetime
 
         var refused = await Assert.ThrowsAsync<SttRejectedException>(() => SttSession.ConnectAsync(options));
         Assert.Equal((503, "capacity_exhausted"), (refused.StatusCode, refused.Code));
-        Assert.Equal(TimeSpan.FromSeconds(5), refused.RetryAfter);
+        Assert.Equal(TimeSpan.FromHours(1), refused.RetryAfter);
         Assert.Contains("at capacity", refused.Message);
         Assert.Equal(2, _gateway.Services.GetRequiredService<SessionSlots>().Taken);
         Assert.Equal(2, await _gateway.SessionActivationsAsync());
@@ -87,7 +87,7 @@ public sealed class AdmissionTests : IAsyncLifetime
         }
 
         // After the hold, a new session is taken again.
-        _time.Advance(TimeSpan.FromSeconds(5));
+        _time.Advance(TimeSpan.FromHours(1));
         await using var later = await SttSession.ConnectAsync(options);
         await Conversation.ReadUntilAsync(Conversation.Reader(later), m => m is SessionMessage);
     }

@@ -31,9 +31,10 @@ public sealed class LoadSignalsTests
         Assert.Equal(2, signals.RetryAfterSeconds);
 
         // A calm window does not end the hold early, and does not extend it.
+        _time.Advance(TimeSpan.FromSeconds(1));
         Probe(signals, late: 0, onTime: 10);
         signals.EndWindow(sessionsHeld: 10);
-        _time.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromTicks(1));
+        _time.Advance(TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1));
         Assert.True(signals.IsOverloaded);
         _time.Advance(TimeSpan.FromTicks(1));
         Assert.False(signals.IsOverloaded);
@@ -138,6 +139,23 @@ public sealed class LoadSignalsTests
         Served(signals, sessionsHeld: 200);
         Served(signals, sessionsHeld: 200);
         Assert.Equal(300, signals.Bound);
+    }
+
+    [Fact]
+    public void An_overload_at_what_it_served_before_lowers_the_bound_below_it()
+    {
+        var signals = Signals();
+        signals.EndWindow(sessionsHeld: 100);
+        Served(signals, sessionsHeld: 100);
+        Served(signals, sessionsHeld: 150);
+        Served(signals, sessionsHeld: 150);
+        Assert.Equal(225, signals.Bound);
+
+        Probe(signals, late: 10, onTime: 0);
+        signals.EndWindow(sessionsHeld: 150);
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(135, signals.Bound);
     }
 
     [Fact]
