@@ -24,6 +24,7 @@ internal sealed record LoadTestOptions(
     string? ReportMarkdown,
     bool CheckFinals,
     bool AcceptRefusals,
+    bool RetryRefused,
     int? KillPid,
     double? KillAtSeconds,
     KillSignal KillSignal,
@@ -40,7 +41,7 @@ internal sealed record LoadTestOptions(
         usage: loadtest --url ws://127.0.0.1:5000/v1/listen --sessions 200 --ramp 5 --duration 20 --frame-ms 50
                         [--raw-backend] [--frame-bytes N] [--rate N] [--audio pattern|tone] [--translate ja] [--language en]
                         [--api-key KEY] [--connect-timeout 10] [--close-timeout 10] [--pids 123,456]
-                        [--report-json PATH] [--report-md PATH] [--no-finals-check] [--accept-refusals]
+                        [--report-json PATH] [--report-md PATH] [--no-finals-check] [--accept-refusals [--retry-refused]]
                         [--kill-pid PID --kill-at S [--kill-signal TERM]]
                loadtest --scenario edge-kill|edge-stop|silo-kill|silo-stop|all [--remove-at 3] [--sessions 30] [--duration 8]
                         [--frame-ms 20] [--repo DIR] [--logs DIR] [--report-md PATH]
@@ -66,6 +67,8 @@ internal sealed record LoadTestOptions(
           --no-finals-check    skip comparing finals with the ones the audio sent must yield (for echo backends)
           --accept-refusals    sessions an overloaded edge refuses (503 capacity_exhausted) are counted and timed,
                                not a failure of the run (overload benchmarks: is the rest still served on time?)
+          --retry-refused      a refused session comes back after the edge's Retry-After while it would still join
+                               before the window (a longer --settle gives it more tries); "refused" counts every refusal
           --kill-pid PID       signal this process (a GPU server's own process, not a `dotnet run` wrapper) ...
           --kill-at S          ... S seconds after the run starts (0 ≤ S < ramp + duration): the failover demo
           --kill-signal SIG    KILL (default) or TERM (a graceful stop: drains, migrates)
@@ -167,6 +170,7 @@ internal sealed record LoadTestOptions(
             // Echo backends answer no words: their finals are checked by end_ms instead (SessionOutcome).
             !reader.Flag("no-finals-check") && scenario is null,
             reader.Flag("accept-refusals"),
+            reader.Flag("retry-refused"),
             reader.Int("kill-pid"),
             scenario is null ? reader.Double("kill-at") : reader.Double("remove-at", 3),
             ParseSignal(reader.String("kill-signal", "KILL")),

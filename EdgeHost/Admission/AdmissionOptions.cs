@@ -53,5 +53,5 @@ public sealed class AdmissionOptions
     /// nothing: an edge whose sessions are all silent stays at <see cref="SlowStartSessions"/>. After an
     /// overload it takes no more than 90% of the sessions it held then, until it serves that many on time again.
     /// </summary>
-    public double SlowStartGrowth { get; set; } = 1.5;
+    public double SlowStartGrowth { get; set; } = 1.2;
 }

@@ -59,7 +59,32 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
         }
     }
 
+    /// <summary>
+    /// Connects; with --retry-refused, a session an overloaded edge refuses comes back after the
+    /// edge's Retry-After, as a well-behaved client would, as long as it would still join before the window.
+    /// </summary>
     private async Task<IStreamConnection?> ConnectAsync()
+    {
+        while (true)
+        {
+            var (stt, retryAfter) = await TryConnectAsync();
+            if (stt is not null || retryAfter is not { } wait || !options.RetryRefused
+                || Stopwatch.GetTimestamp() + MeasureWindow.Ticks(wait) >= window.Start)
+            {
+                if (stt is null && retryAfter is not null)
+                {
+                    _observer.ConnectFailed("refused: capacity_exhausted");
+                }
+
+                return stt;
+            }
+
+            await Task.Delay(wait, deadline);
+        }
+    }
+
+    /// <returns>The connection, or why not: the edge's Retry-After when it refused for capacity.</returns>
+    private async Task<(IStreamConnection? Connection, TimeSpan? RetryAfter)> TryConnectAsync()
     {
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline);
@@ -70,13 +95,15 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
                 ? await RawBackendConnection.ConnectAsync(options.Urls[index % options.Urls.Count], $"loadtest-{index}", options, timeout.Token)
                 : await EdgeConnection.ConnectAsync(connect, timeout.Token);
             var connected = Stopwatch.GetTimestamp();
-            metrics.SessionOpened(Stopwatch.GetElapsedTime(started, connected), late: connected > window.RampEnd + LateConnectGraceTicks);
-            return stt;
+            // Connected before the window opens is in time, however long after the ramp (a retried refusal).
+            var late = connected > Math.Max(window.RampEnd + LateConnectGraceTicks, window.Start);
+            metrics.SessionOpened(Stopwatch.GetElapsedTime(started, connected), late);
+            return (stt, null);
         }
         catch (SttRejectedException e) when (e is { StatusCode: 503, Code: "capacity_exhausted" })
         {
             metrics.SessionRefused(Stopwatch.GetElapsedTime(started));
-            _observer.ConnectFailed("refused: capacity_exhausted");
+            return (null, e.RetryAfter ?? TimeSpan.FromSeconds(1));
         }
         catch (SttRejectedException e)
         {
@@ -91,7 +118,7 @@ internal sealed class LoadSession(int index, SttConnectOptions connect, LoadTest
             ConnectFailed(e.GetBaseException().Message);
         }
 
-        return null;
+        return (null, null);
     }
 
     private void ConnectFailed(string reason)
