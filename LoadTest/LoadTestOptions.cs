@@ -70,7 +70,7 @@ internal sealed record LoadTestOptions(
           --retry-refused      a refused session comes back after the edge's Retry-After while it would still join
                                before the window (a longer --settle gives it more tries); "refused" counts every refusal
           --kill-pid PID       signal this process (a GPU server's own process, not a `dotnet run` wrapper) ...
-          --kill-at S          ... S seconds after the run starts (0 ≤ S < ramp + duration): the failover demo
+          --kill-at S          ... S seconds after the run starts (0 ≤ S < ramp + settle + duration): the failover demo
           --kill-signal SIG    KILL (default) or TERM (a graceful stop: drains, migrates)
           --scenario NAME      start a private split topology on loopback (redis-server, 3 echo simulators, 2 silos,
                                2 edges, from the Release builds), run the load against it and remove one process:

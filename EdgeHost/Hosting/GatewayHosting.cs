@@ -72,10 +72,11 @@ public static class GatewayHosting
         app.MapTokens();
         app.MapMetrics();
         var sockets = app.Services.GetRequiredService<SessionSlots>();
-        app.Services.GetRequiredService<SttMetrics>().Observe("orleansstt.edge.sessions", "{session}", "Client sockets open on this edge.", () => sockets.Taken);
+        var metrics = app.Services.GetRequiredService<SttMetrics>();
+        metrics.Observe("orleansstt.edge.sessions", "{session}", "Client sockets open on this edge.", () => sockets.Taken);
         var load = app.Services.GetRequiredService<LoadSignals>();
-        app.Services.GetRequiredService<SttMetrics>().Observe("orleansstt.edge.admission.refusing", "1", "1 while this edge refuses every new session because it measured itself past what it serves on time.", () => load.IsOverloaded ? 1 : 0);
-        app.Services.GetRequiredService<SttMetrics>().Observe("orleansstt.edge.admission.bound", "{session}", "Most sessions this edge takes now, by what it has served on time (admission by measured load; int.MaxValue when off).", () => load.Bound);
+        metrics.Observe("orleansstt.edge.admission.refusing", "1", "1 while this edge refuses every new session because it measured itself past what it serves on time.", () => load.IsOverloaded ? 1 : 0);
+        metrics.Observe("orleansstt.edge.admission.bound", "{session}", "Most sessions this edge takes now, by what it has served on time (admission by measured load; int.MaxValue when off).", () => load.Bound);
         // Its gauges exist from the start, before the first client.
         app.Services.GetRequiredService<OutputBacklog>();
         // Unready while draining, so a load balancer sends new clients and resumes elsewhere.

@@ -31,12 +31,8 @@ public sealed class NodeProcess : IDisposable
 
     public static NodeProcess StartSilo(IDictionary<string, string?> settings) => Start("Silo", "OrleansStt.Silo.dll", settings);
 
-    public static NodeProcess StartEdge(IDictionary<string, string?> settings)
-    {
-        var all = new Dictionary<string, string?>(settings);
-        all.TryAdd(GatewayHost.AdmissionEnabled, "false");
-        return Start("EdgeHost", "OrleansStt.EdgeHost.dll", all);
-    }
+    public static NodeProcess StartEdge(IDictionary<string, string?> settings) =>
+        Start("EdgeHost", "OrleansStt.EdgeHost.dll", GatewayHost.EdgeSettings(settings));
 
     private static NodeProcess Start(string project, string assembly, IDictionary<string, string?> settings)
     {

@@ -20,10 +20,6 @@ public sealed class GatewayHost : IAsyncDisposable
         ListenUri = listenUri;
     }
 
-    /// <summary>
-    /// Off in tests unless a test sets it: a CI box running test classes side by side is overloaded
-    /// for real, and admission by measured load would rightly refuse their sessions. AdmissionTests turn it on.
-    /// </summary>
     public const string AdmissionEnabled = "Stt:Edge:Admission:Enabled";
 
     public Uri ListenUri { get; }
@@ -41,8 +37,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public static async Task<GatewayHost> StartAsync(
         IDictionary<string, string?> settings, Action<WebApplication>? alongside = null, CapturedLogs? logs = null, Action<IServiceCollection>? services = null)
     {
-        var all = new Dictionary<string, string?>(settings);
-        all.TryAdd(AdmissionEnabled, "false");
+        var all = EdgeSettings(settings);
         if (!all.ContainsKey("Orleans:Redis"))
         {
             all.TryAdd("Orleans:SiloPort", FreePort.Next().ToString());
@@ -68,6 +63,18 @@ public sealed class GatewayHost : IAsyncDisposable
         await app.StartAsync();
         var http = new Uri(app.Urls.First());
         return new GatewayHost(app, new Uri($"ws://{http.Host}:{http.Port}/v1/listen"));
+    }
+
+    /// <summary>
+    /// An edge's settings in tests, in process or not: admission by measured load off unless the test
+    /// sets it, since a CI box running test classes side by side is overloaded for real and admission
+    /// would rightly refuse their sessions. AdmissionTests turn it on.
+    /// </summary>
+    public static Dictionary<string, string?> EdgeSettings(IDictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>(settings);
+        all.TryAdd(AdmissionEnabled, "false");
+        return all;
     }
 
     public async Task<int> ActiveLeasesAsync(IEnumerable<string> backendIds)
