@@ -30,9 +30,6 @@ public static class GatewayHosting
     public static async Task AddGatewayAsync(this WebApplicationBuilder builder)
     {
         var cluster = ClusterSettings.From(builder.Configuration);
-        // Each client frame goes straight on to an awaited grain call, which never blocks: running
-        // it on the socket's thread saves a thread-pool hand-off per frame (docs/benchmarks.md).
-        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.Services.AddSingleton(EdgeIdentity.CreateUnique(sessionsLiveElsewhere: cluster.UsesRedis));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionSlots>();

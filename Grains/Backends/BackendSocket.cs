@@ -13,6 +13,8 @@ namespace OrleansStt.Grains.Backends;
 /// </summary>
 public sealed class BackendSocket : IAsyncDisposable
 {
+    private const int ReceiveChunk = 512;
+
     private static readonly ReadOnlyMemory<byte> FinalizeFrame = """{"type":"finalize"}"""u8.ToArray();
     private static readonly ReadOnlyMemory<byte> StopFrame = """{"type":"stop"}"""u8.ToArray();
 
@@ -76,7 +78,9 @@ public sealed class BackendSocket : IAsyncDisposable
 
     private async Task ReceiveAsync()
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        // Sized for a result (a few hundred bytes of JSON), not for the largest message: the loop
+        // holds it while it waits, on every pooled socket. A larger message grows it.
+        var buffer = new ArrayBufferWriter<byte>(ReceiveChunk);
         try
         {
             while (true)
@@ -85,7 +89,7 @@ public sealed class BackendSocket : IAsyncDisposable
                 ValueWebSocketReceiveResult received;
                 do
                 {
-                    received = await _socket.ReceiveAsync(buffer.GetMemory(4096), CancellationToken.None);
+                    received = await _socket.ReceiveAsync(buffer.GetMemory(ReceiveChunk), CancellationToken.None);
                     buffer.Advance(received.Count);
                 }
                 while (!received.EndOfMessage && received.MessageType != WebSocketMessageType.Close);

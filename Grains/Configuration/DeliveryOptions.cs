@@ -50,6 +50,15 @@ public sealed class DeliveryOptions
     /// </summary>
     public TimeSpan IdlePublisherTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a stream queue's cache keeps a result after pulling it. Orleans' default keeps every
+    /// stream's events for 30 minutes so subscribers can rewind: at 6,000 results per second a
+    /// gateway's memory grew by ~1.2 MB a second, measured (docs/benchmarks.md).
+    /// Edges never rewind; a result a late cursor misses reaches its client anyway, re-sent from the
+    /// session's log by <c>seq</c>. So the cache only needs to outlast a healthy delivery.
+    /// </summary>
+    public TimeSpan CacheRetention { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Read before the host is built, because stream providers are configured while building it.</summary>
     public static DeliveryOptions From(IConfiguration configuration) =>
         configuration.GetSection($"{SttOptions.Section}:Delivery").Get<DeliveryOptions>() ?? new DeliveryOptions();

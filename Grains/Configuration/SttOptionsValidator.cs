@@ -65,6 +65,7 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
         RequirePositive(problems, "Stt:Delivery:IdlePublisherTimeout", options.Delivery.IdlePublisherTimeout);
         RequirePositive(problems, "Stt:Delivery:PublishTimeout", options.Delivery.PublishTimeout);
         RequirePositive(problems, "Stt:Delivery:RetryFirst", options.Delivery.RetryFirst);
+        RequirePositive(problems, "Stt:Delivery:CacheRetention", options.Delivery.CacheRetention);
         if (options.Delivery.RetryLongest < options.Delivery.RetryFirst)
         {
             problems.Add($"Stt:Delivery:RetryLongest must be at least Stt:Delivery:RetryFirst ({options.Delivery.RetryFirst}) (got {options.Delivery.RetryLongest}).");

@@ -70,6 +70,12 @@ public static class SiloBuilderExtensions
                 o.BatchContainerBatchSize = delivery.EventsPerDelivery;
             }));
             streams.ConfigureCache(cache => cache.Configure(o => o.MaxAddCount = delivery.MaxDequeue));
+            streams.ConfigureCacheEviction(eviction => eviction.Configure(o =>
+            {
+                o.DataMinTimeInCache = delivery.CacheRetention;
+                o.DataMaxAgeInCache = delivery.CacheRetention;
+                o.MetadataMinTimeInCache = delivery.CacheRetention * 2;
+            }));
             streams.ConfigureBackoffProvider((_, _) => (IQueueReaderBackoffProvider)new StreamRetryBackoff(delivery.RetryFirst, delivery.RetryLongest));
             streams.ConfigureBackoffProvider((_, _) => (IMessageDeliveryBackoffProvider)new StreamRetryBackoff(delivery.RetryFirst, delivery.RetryLongest));
         });
