@@ -66,7 +66,7 @@ public static class ListenEndpoint
         // make every session late. A resume is a session already admitted, so it is always taken.
         if (resume is null && !load.Admits(slots.Taken))
         {
-            context.Response.Headers.RetryAfter = load.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers.RetryAfter = load.NextRetryAfterSeconds().ToString(CultureInfo.InvariantCulture);
             await RefuseAsync(context, metrics, StatusCodes.Status503ServiceUnavailable, ErrorCodes.CapacityExhausted,
                 $"This edge is at capacity ({load.Reason}); try another edge or again later.");
             return;

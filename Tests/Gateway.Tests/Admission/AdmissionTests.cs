@@ -58,7 +58,7 @@ public sealed class AdmissionTests : IAsyncLifetime
 
         var refused = await Assert.ThrowsAsync<SttRejectedException>(() => SttSession.ConnectAsync(options));
         Assert.Equal((503, "capacity_exhausted"), (refused.StatusCode, refused.Code));
-        Assert.Equal(TimeSpan.FromHours(1), refused.RetryAfter);
+        Assert.InRange(refused.RetryAfter!.Value, TimeSpan.FromHours(1), TimeSpan.FromHours(2));
         Assert.Contains("at capacity", refused.Message);
         Assert.Equal(2, _gateway.Services.GetRequiredService<SessionSlots>().Taken);
         Assert.Equal(2, await _gateway.SessionActivationsAsync());

@@ -28,7 +28,6 @@ public sealed class LoadSignalsTests
 
         Assert.True(signals.IsOverloaded);
         Assert.Contains("6 of 10 probes", signals.Reason);
-        Assert.Equal(2, signals.RetryAfterSeconds);
 
         // A calm window does not end the hold early, and does not extend it.
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -38,6 +37,16 @@ public sealed class LoadSignalsTests
         Assert.True(signals.IsOverloaded);
         _time.Advance(TimeSpan.FromTicks(1));
         Assert.False(signals.IsOverloaded);
+    }
+
+    [Fact]
+    public void Refused_clients_are_told_to_wait_between_the_hold_and_twice_it_so_they_do_not_come_back_together()
+    {
+        var signals = new LoadSignals(Microsoft.Extensions.Options.Options.Create(Options), _time, new Random(7));
+
+        var waits = Enumerable.Range(0, 60).Select(_ => signals.NextRetryAfterSeconds()).ToList();
+
+        Assert.Equal([2, 3, 4], waits.Distinct().Order());
     }
 
     [Fact]
