@@ -40,6 +40,16 @@ public sealed class SessionOptions
     /// <summary>The replay buffer's hard cap whatever the sample rate (a 192 kHz session would otherwise keep 11.5 MB).</summary>
     public int ReplayMaxBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// The most replay audio all sessions of one silo keep together. Speech with finals at its
+    /// pauses keeps far less (3,000 sessions at ~1.5 s each since their last final: ~150 MB); audio
+    /// that never gets a final (music, noise, a recognizer without endpointing, the echo benchmark)
+    /// would keep each session's whole window, 320 KB at 16 kHz, ~1 GB for 3,000 sessions, measured
+    /// (docs/benchmarks.md). Past this limit, sessions that append give up their oldest audio
+    /// first: a failover then loses the start of their longest utterances.
+    /// </summary>
+    public long ReplayBudgetBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Failovers one session may make before it gives up with <c>backend_unavailable</c>.</summary>
     public int MaxBackendSwitches { get; set; } = 3;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansStt.Grains.Sessions;
 
 namespace OrleansStt.Grains.Configuration;
 
@@ -47,6 +48,10 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
         RequirePositive(problems, "Stt:Session:ReplayWindow", options.Session.ReplayWindow);
         RequireAtLeast(problems, "Stt:Session:MaxBackendSwitches", options.Session.MaxBackendSwitches, 0);
         RequireAtLeast(problems, "Stt:Session:ReplayMaxBytes", options.Session.ReplayMaxBytes, 0);
+        if (options.Session.ReplayBudgetBytes < AudioReplayBuffer.BlockSize)
+        {
+            problems.Add($"Stt:Session:ReplayBudgetBytes must be at least {AudioReplayBuffer.BlockSize} (got {options.Session.ReplayBudgetBytes}).");
+        }
         RequirePositive(problems, "Stt:Session:GracePeriod", options.Session.GracePeriod);
         RequirePositive(problems, "Stt:Session:EndedRetention", options.Session.EndedRetention);
         RequireAtLeast(problems, "Stt:Session:LogMaxMessages", options.Session.LogMaxMessages, 16);

@@ -9,8 +9,10 @@ namespace OrleansStt.Grains.Sessions;
 /// Bytes are copied into pooled 8 KB blocks instead of keeping the frames' own arrays: kept for
 /// up to the whole window, those small arrays would be promoted out of gen0 by the thousand,
 /// while copied they die young and the blocks are reused.
+/// With a <paramref name="budget"/>, the blocks count against the silo's total, and an append
+/// while it is exceeded drops this buffer's oldest blocks (all but the one being filled).
 /// </summary>
-public sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int maxBytes)
+public sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int maxBytes, ReplayBudget? budget = null)
 {
     internal const int BlockSize = 8 * 1024;
 
@@ -69,6 +71,14 @@ public sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int maxBy
         {
             Start = End - _capacityBytes;
             ReturnDroppedBlocks();
+        }
+
+        while (budget is { IsExceeded: true } && _count > 1)
+        {
+            var dropped = _headBase + BlockSize;
+            budget.Shed(dropped - Start);
+            Start = dropped;
+            ReturnHeadBlock();
         }
     }
 
@@ -162,6 +172,7 @@ public sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int maxBy
 
         _ring[(_head + _count) % _ring.Length] = Blocks.Rent(BlockSize);
         _count++;
+        budget?.Take(BlockSize);
     }
 
     /// <summary>Returns the head blocks holding nothing at or after <see cref="Start"/>.</summary>
@@ -177,6 +188,7 @@ public sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int maxBy
     private void ReturnHeadBlock()
     {
         Blocks.Return(_ring[_head]!);
+        budget?.Give(BlockSize);
         _ring[_head] = null;
         _head = (_head + 1) % _ring.Length;
         _headBase += BlockSize;

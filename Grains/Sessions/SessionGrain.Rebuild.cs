@@ -110,6 +110,7 @@ public sealed partial class SessionGrain
             // only race that.
             _watchdog?.Dispose();
             await LetGoOfGpuAsync(cleanly: false, failure: null);
+            _replay.Clear();
             return;
         }
 

@@ -31,6 +31,7 @@ public sealed partial class SessionGrain(
     IOptions<SttOptions> options,
     EdgeOutbox outbox,
     GpuStreams gpuStreams,
+    ReplayBudget replayBudget,
     TimeProvider time,
     SttMetrics metrics,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain, IGrainMigrationParticipant
@@ -308,7 +309,7 @@ public sealed partial class SessionGrain(
         _resumeToken = resumeToken;
         _output = new ClientOutput(SessionId, outbox, new SessionLog(Settings.LogMaxMessages, Settings.LogMaxBytes), time);
         _timeline = new ResultTimeline(request.Language);
-        _replay = new AudioReplayBuffer(request.SampleRate, Settings.ReplayWindow, Settings.ReplayMaxBytes);
+        _replay = new AudioReplayBuffer(request.SampleRate, Settings.ReplayWindow, Settings.ReplayMaxBytes, replayBudget);
         _lastActivity = _lastAudioAt = _startedAt = time.GetTimestamp();
     }
 

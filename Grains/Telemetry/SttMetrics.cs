@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using OrleansStt.Grains.Sessions;
 
 namespace OrleansStt.Grains.Telemetry;
 
@@ -57,6 +58,13 @@ public sealed class SttMetrics
     public void SessionActivated() => Interlocked.Increment(ref _siloSessions);
 
     public void SessionDeactivated() => Interlocked.Decrement(ref _siloSessions);
+
+    /// <summary>The silo's replay audio against its budget: what its sessions hold, and what they gave up to stay within it.</summary>
+    public void ObserveReplay(ReplayBudget budget)
+    {
+        _meter.CreateObservableGauge("orleansstt.silo.replay.bytes", () => budget.HeldBytes, "By", "Replay audio the sessions on this silo hold for failover (Stt:Session:ReplayBudgetBytes bounds it).");
+        _meter.CreateObservableCounter("orleansstt.silo.replay.shed", () => budget.ShedBytes, "By", "Replay audio sessions gave up to keep the silo within Stt:Session:ReplayBudgetBytes: a failover then loses that audio.");
+    }
 
     /// <summary>A gauge read at each collection, for what its owner already counts (e.g. an edge's open sockets).</summary>
     public void Observe(string name, string unit, string description, Func<int> value) =>

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Providers;
 using StackExchange.Redis;
@@ -93,13 +94,19 @@ public static class SiloBuilderExtensions
         silo.AddDashboard();
 
         silo.Services.AddOptions<SttOptions>().Bind(configuration.GetSection(SttOptions.Section)).ValidateOnStart();
-        silo.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SttOptions>, SttOptionsValidator>();
+        silo.Services.AddSingleton<IValidateOptions<SttOptions>, SttOptionsValidator>();
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<SttMetrics>();
         silo.Services.AddSingleton<PoolGauges>();
         silo.Services.AddSingleton<EdgeOutbox>();
         silo.Services.AddHostedService(services => services.GetRequiredService<EdgeOutbox>());
         silo.Services.AddSingleton<GpuStreams>();
+        silo.Services.AddSingleton(services =>
+        {
+            var budget = new ReplayBudget(services.GetRequiredService<IOptions<SttOptions>>().Value.Session.ReplayBudgetBytes);
+            services.GetRequiredService<SttMetrics>().ObserveReplay(budget);
+            return budget;
+        });
         silo.Services.AddSingleton<BackendDirectory>();
         silo.Services.AddSingleton<BackendConnections>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<BackendConnections>());

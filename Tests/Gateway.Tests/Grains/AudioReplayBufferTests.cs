@@ -115,6 +115,33 @@ public sealed class AudioReplayBufferTests
     }
 
     [Fact]
+    public void Past_the_silos_budget_the_session_that_appends_gives_up_its_own_oldest_audio()
+    {
+        var budget = new ReplayBudget(limitBytes: 5 * Block);
+        var quiet = new AudioReplayBuffer(16000, TimeSpan.FromSeconds(10), int.MaxValue, budget);
+        var loud = new AudioReplayBuffer(16000, TimeSpan.FromSeconds(10), int.MaxValue, budget);
+        quiet.Append(Pattern(0, 2 * Block + 100));
+
+        const int total = 6 * Block + 100;
+        for (var position = 0; position < total; position += 1024)
+        {
+            loud.Append(Pattern(position, Math.Min(1024, total - position)));
+        }
+
+        // The quiet session keeps all it had; the loud one keeps its newest blocks within what is left.
+        Assert.Equal(Pattern(0, 2 * Block + 100), ReadAll(quiet, 0).Bytes);
+        Assert.Equal(5 * Block, loud.Start);
+        Assert.Equal(Pattern(5 * Block, Block + 100), ReadAll(loud, 0).Bytes);
+        Assert.Equal(5 * Block, budget.HeldBytes);
+        Assert.Equal(5 * Block, budget.ShedBytes);
+
+        // Blocks handed back, by forgetting or clearing, leave the budget.
+        loud.Clear();
+        quiet.ForgetBefore(60_000);
+        Assert.Equal(Block, budget.HeldBytes);
+    }
+
+    [Fact]
     public void A_chunk_read_is_a_copy_unaffected_by_later_appends()
     {
         var buffer = new AudioReplayBuffer(16000, TimeSpan.FromSeconds(10), 2 * Block);

@@ -18,12 +18,14 @@ public sealed partial class MetricsTests
         await using (var session = await SttSession.ConnectAsync(new SttConnectOptions(fleet.Gateway.ListenUri) { Translate = ["ja"] }))
         {
             await Conversation.StreamAsync(session, Pcm.Tone(500, 400), frameMs: 50);
-            // While it streams, the gauges an autoscaler reads count it on the edge and on the silo.
+            // While it streams, the gauges an autoscaler reads count it on the edge and on the silo, and
+            // the silo holds its audio for failover.
             await Eventually.Equal(true, async () =>
             {
                 var live = await http.GetStringAsync("/metrics");
                 return Value(live, "orleansstt_edge_sessions") == 1 && Value(live, "orleansstt_silo_sessions") == 1
-                    && Value(live, "orleansstt_silo_gpu_leases_active", "backend=\"gpu-1\"") == 1;
+                    && Value(live, "orleansstt_silo_gpu_leases_active", "backend=\"gpu-1\"") == 1
+                    && Value(live, "orleansstt_silo_replay_bytes") > 0;
             });
             await session.SendCloseStreamAsync();
             Assert.IsType<ClosedMessage>((await Conversation.ReadToEndAsync(session))[^1]);
@@ -63,6 +65,9 @@ public sealed partial class MetricsTests
         Assert.Matches(Zero("orleansstt_edge_output_queued"), scrape);
         Assert.Matches(Zero("orleansstt_edge_output_queued_bytes"), scrape);
         Assert.Matches(Zero("orleansstt_silo_delivery_queued"), scrape);
+        // The ended session gave its replay audio back, and nothing was shed for the silo's budget.
+        Assert.Matches(Zero("orleansstt_silo_replay_bytes"), scrape);
+        Assert.Matches(Zero("orleansstt_silo_replay_shed_bytes_total"), scrape);
         // Orleans' and ASP.NET Core's own instruments come along.
         Assert.Matches(Lines("orleans_"), scrape);
         Assert.Matches(Lines("http_server_request_duration_seconds"), scrape);
