@@ -11,8 +11,10 @@
 # speech included: it is the same backend protocol, so the raw targets show what the servers alone make of it.
 #
 # usage: bash bench/side-by-side.sh [--quick] [--only TARGET[,TARGET]] [--scenario NAME[,NAME]]
-#                                   [--out DIR] [--docs | --no-docs] [--profile TOOL]
+#                                   [--out DIR] [--docs | --no-docs] [--profile TOOL] [--window SECONDS]
 #   --quick      50–100 sessions, 2 s ramp, 5 s window (a CI smoke test)
+#   --window     the measured window in seconds instead of 20 (never with --quick or --docs): a
+#                long one shows the memory a gateway settles at, which 20 s do not reach
 #   --only       targets: floor, nginx, embedded, split, bare (default: all)
 #   --scenario   echo-100x20, echo-500x20, echo-3000x2, echo-1000x20, speech-1000 (default: all)
 #   --out        where reports and process logs go (default: a new temp directory, kept)
@@ -31,7 +33,7 @@ command_line="bash bench/side-by-side.sh${*:+ $*}"
 
 all_targets=(floor nginx embedded split bare)
 all_scenarios=(echo-100x20 echo-500x20 echo-3000x2 echo-1000x20 speech-1000)
-quick=0 targets_arg="" scenarios_arg="" out="" docs=auto profile=
+quick=0 targets_arg="" scenarios_arg="" out="" docs=auto profile= window=
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
     --docs) docs=yes ;;
     --no-docs) docs=no ;;
     --profile) profile=${2:?--profile needs a value}; shift ;;
+    --window) window=${2:?--window needs a value}; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "side-by-side: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
@@ -52,9 +55,13 @@ for t in "${targets[@]}"; do [[ " ${all_targets[*]} " == *" $t "* ]] || { echo "
 for s in "${scenarios[@]}"; do [[ " ${all_scenarios[*]} " == *" $s "* ]] || { echo "side-by-side: unknown scenario '$s'" >&2; exit 64; }; done
 case "$profile" in ""|perf|alloc|counters|gcdump) ;; *) echo "side-by-side: unknown profile '$profile'" >&2; exit 64 ;; esac
 if [ "$docs" = auto ]; then
-  docs=no; [ $quick -eq 0 ] && [ -z "$targets_arg$scenarios_arg$profile" ] && docs=yes
+  docs=no; [ $quick -eq 0 ] && [ -z "$targets_arg$scenarios_arg$profile$window" ] && docs=yes
 fi
 if [ -n "$profile" ] && [ "$docs" = yes ]; then echo "side-by-side: a profiled run is not the benchmark; drop --docs" >&2; exit 64; fi
+if [ -n "$window" ]; then
+  [[ "$window" =~ ^[1-9][0-9]*$ ]] || { echo "side-by-side: --window takes whole seconds (got '$window')" >&2; exit 64; }
+  if [ $quick -eq 1 ] || [ "$docs" = yes ]; then echo "side-by-side: --window is not the benchmark's window; drop --quick and --docs" >&2; exit 64; fi
+fi
 out=${out:-$(mktemp -d /tmp/side-by-side.XXXXXX)}
 mkdir -p "$out"
 log() { echo "[side-by-side $(date +%H:%M:%S)] $*" >&2; }
@@ -258,6 +265,7 @@ scenario() {
   if [ $quick -eq 1 ]; then
     sessions=$((sessions >= 3000 ? 100 : 50)) ramp=2 duration=5
   fi
+  duration=${window:-$duration}
   scenario_sessions=$sessions scenario_ramp=$ramp scenario_duration=$duration
   # The overload scenarios run the edge as shipped, refusing what it cannot serve on time; the others
   # measure what a fixed load costs, so the edge takes every session they open.
