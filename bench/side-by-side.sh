@@ -19,7 +19,7 @@
 #   --scenario   echo-100x20, echo-500x20, echo-3000x2, echo-1000x20, speech-1000 (default: all)
 #   --out        where reports and process logs go (default: a new temp directory, kept)
 #   --docs       write the table into docs/benchmarks.md; the default for a full run only
-#                (no --quick, --only or --scenario); --no-docs never writes it
+#                (no --quick, --only, --scenario, --profile or --window); --no-docs never writes it
 #   --profile    also profile the first gateway process for 10 s of each window (never with --docs):
 #                perf (on-CPU stacks, perf record), alloc (dotnet-trace gc-verbose: allocations by
 #                type and stack), counters (dotnet-counters: GC, thread pool, allocation rate) or
@@ -59,7 +59,7 @@ if [ "$docs" = auto ]; then
 fi
 if [ -n "$profile" ] && [ "$docs" = yes ]; then echo "side-by-side: a profiled run is not the benchmark; drop --docs" >&2; exit 64; fi
 if [ -n "$window" ]; then
-  [[ "$window" =~ ^[1-9][0-9]*$ ]] || { echo "side-by-side: --window takes whole seconds (got '$window')" >&2; exit 64; }
+  [[ "$window" =~ ^[1-9][0-9]*$ ]] && [ "$window" -ge 2 ] || { echo "side-by-side: --window takes whole seconds, at least 2 (got '$window')" >&2; exit 64; }
   if [ $quick -eq 1 ] || [ "$docs" = yes ]; then echo "side-by-side: --window is not the benchmark's window; drop --quick and --docs" >&2; exit 64; fi
 fi
 out=${out:-$(mktemp -d /tmp/side-by-side.XXXXXX)}

@@ -35,7 +35,7 @@ public sealed class AdmissionOptions
 
     /// <summary>
     /// How long new sessions are refused after the last overloaded window; refused clients are told
-    /// to come back after it (<c>Retry-After</c>, whole seconds, rounded up).
+    /// to come back after it plus up to as much again at random (<c>Retry-After</c>, whole seconds).
     /// </summary>
     public TimeSpan HoldFor { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -7,6 +7,7 @@ namespace OrleansStt.EdgeHost.Admission;
 /// sessions it takes: none for <see cref="AdmissionOptions.HoldFor"/> after a window past what it
 /// serves on time, and never far beyond what it has been seen to serve on time (a slow start).
 /// Deliveries are recorded from any thread; probes and window ends come from one loop (<see cref="LoadMonitor"/>).
+/// <paramref name="jitter"/> is for tests (one thread); otherwise the thread-safe shared one.
 /// </summary>
 public sealed class LoadSignals(IOptions<AdmissionOptions> options, TimeProvider time, Random? jitter = null)
 {

@@ -137,4 +137,11 @@ public sealed class EdgeOptions
 
     /// <summary>That copy's cap in bytes whatever the sample rate.</summary>
     public int RecoveryMaxBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// The most those copies keep together on one edge, like <c>Stt:Session:ReplayBudgetBytes</c> on a
+    /// silo: past it, a session that sends audio gives up its copy's oldest first, and a session
+    /// rebuilt after its silo died then lacks the start of its longest utterances.
+    /// </summary>
+    public long RecoveryBudgetBytes { get; set; } = 256L * 1024 * 1024;
 }

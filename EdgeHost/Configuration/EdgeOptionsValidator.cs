@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansStt.Grains.Sessions;
 using OrleansStt.Hosting.Security;
 
 namespace OrleansStt.EdgeHost.Configuration;
@@ -121,6 +122,11 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         if (options.RecoveryMaxBytes < 0)
         {
             problems.Add($"Stt:Edge:RecoveryMaxBytes must not be negative (got {options.RecoveryMaxBytes}).");
+        }
+
+        if (options.RecoveryBudgetBytes < AudioReplayBuffer.BlockSize)
+        {
+            problems.Add($"Stt:Edge:RecoveryBudgetBytes must be at least {AudioReplayBuffer.BlockSize} (got {options.RecoveryBudgetBytes}).");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -90,6 +90,9 @@ public sealed partial class OutputRouter(IClusterClient cluster, EdgeIdentity ed
     public Task OnErrorAsync(Exception ex)
     {
         LogStreamError(logger, ex, edge.Id);
+        // Events may have been skipped (a cursor that fell behind the queue cache's retention): a
+        // session's last messages have no later seq to reveal the gap, so the audit asks for them.
+        NoteDisruption();
         return Task.CompletedTask;
     }
 

@@ -9,6 +9,7 @@ using OrleansStt.EdgeHost.Embedded;
 #endif
 using OrleansStt.EdgeHost.Health;
 using OrleansStt.EdgeHost.Listen;
+using OrleansStt.EdgeHost.Sessions;
 using OrleansStt.Grains.Telemetry;
 using OrleansStt.Hosting.Cluster;
 using OrleansStt.Hosting.Health;
@@ -42,6 +43,7 @@ public static class GatewayHosting
         builder.Services.AddOptions<AdmissionOptions>().Bind(builder.Configuration.GetSection(AdmissionOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>();
         builder.Services.TryAddSingleton<LoadSignals>();
+        builder.Services.AddSingleton<RecoveryCopies>();
         builder.Services.AddHostedService<LoadMonitor>();
 
         // Open without an operator key only as the developer's single-process gateway: a cluster, or

@@ -29,6 +29,7 @@ public static class ListenEndpoint
         SessionTokens tokens,
         EdgeDrain drain,
         IOptions<EdgeOptions> options,
+        RecoveryCopies copies,
         TimeProvider time,
         SttMetrics metrics,
         OutputBacklog backlog,
@@ -98,7 +99,7 @@ public static class ListenEndpoint
             var sessionLogger = SessionLogScope.For(logger, sessionId);
             var connection = new ClientConnection(options.Value, sessionLogger, metrics, backlog, time);
             using var session = new EdgeSession(
-                sessionId, cluster.GetGrain<ISessionGrain>(sessionId), edge, router, options.Value, time, sessionLogger,
+                sessionId, cluster.GetGrain<ISessionGrain>(sessionId), edge, router, options.Value, copies, time, sessionLogger,
                 connection.Output, () => connection.OnOutputOverflow(sessionId), metrics);
 
             Func<Task<bool>> start;

@@ -23,6 +23,7 @@ public sealed partial class EdgeSession : IDisposable
     private readonly SttMetrics _metrics;
     private readonly OutputRouter _router;
     private readonly EdgeOptions _options;
+    private readonly RecoveryCopies _copies;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ChannelWriter<SessionOutput> _output;
@@ -83,6 +84,7 @@ public sealed partial class EdgeSession : IDisposable
         EdgeIdentity edge,
         OutputRouter router,
         EdgeOptions options,
+        RecoveryCopies copies,
         TimeProvider time,
         ILogger logger,
         ChannelWriter<SessionOutput> output,
@@ -95,6 +97,7 @@ public sealed partial class EdgeSession : IDisposable
         _edge = edge;
         _router = router;
         _options = options;
+        _copies = copies;
         _time = time;
         _logger = logger;
         _output = output;
@@ -122,7 +125,7 @@ public sealed partial class EdgeSession : IDisposable
     {
         _request = request;
         SampleRate = request.SampleRate;
-        _copy = NewCopy(request.SampleRate);
+        _copy = _copies.For(request.SampleRate);
         return await Grain.Open(request, Link);
     }
 
@@ -140,16 +143,13 @@ public sealed partial class EdgeSession : IDisposable
         {
             (_request, _resumeToken, _audioFrames) = (accepted.Request, resumeToken, accepted.AudioFrames);
             SampleRate = accepted.Request.SampleRate;
-            _copy = NewCopy(accepted.Request.SampleRate);
+            _copy = _copies.For(accepted.Request.SampleRate);
             _copy?.StartAt(accepted.ReplayStartBytes);
             _copy?.Append(accepted.Replay);
         }
 
         return true;
     }
-
-    private AudioReplayBuffer? NewCopy(int sampleRate) =>
-        _edge.SessionsLiveElsewhere ? new AudioReplayBuffer(sampleRate, _options.RecoveryWindow, _options.RecoveryMaxBytes) : null;
 
     public async Task SendAudioAsync(byte[] audio)
     {

@@ -53,7 +53,7 @@ public sealed class DeliveryOptions
     /// <summary>
     /// How long a stream queue's cache keeps a result after pulling it. Orleans' default keeps every
     /// stream's events for 30 minutes so subscribers can rewind: at 6,000 results per second a
-    /// gateway's memory grew by ~1.2 MB a second, measured (docs/benchmarks.md).
+    /// gateway's memory grew by ~0.7 MB a second more than without it, measured (docs/benchmarks.md).
     /// Edges never rewind; a result a late cursor misses reaches its client anyway, re-sent from the
     /// session's log by <c>seq</c>. So the cache only needs to outlast a healthy delivery.
     /// </summary>

@@ -44,8 +44,8 @@ public sealed class SessionOptions
     /// The most replay audio all sessions of one silo keep together. Speech with finals at its
     /// pauses keeps far less (3,000 sessions at ~1.5 s each since their last final: ~150 MB); audio
     /// that never gets a final (music, noise, a recognizer without endpointing, the echo benchmark)
-    /// would keep each session's whole window, 320 KB at 16 kHz, ~1 GB for 3,000 sessions, measured
-    /// (docs/benchmarks.md). Past this limit, sessions that append give up their oldest audio
+    /// would keep each session's whole window, 320 KB at 16 kHz: ~1 GB for 3,000 sessions (1,559 MB
+    /// of RSS measured after five minutes, docs/benchmarks.md). Past this limit, sessions that append give up their oldest audio
     /// first: a failover then loses the start of their longest utterances.
     /// </summary>
     public long ReplayBudgetBytes { get; set; } = 256L * 1024 * 1024;

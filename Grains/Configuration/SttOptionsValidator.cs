@@ -48,10 +48,7 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
         RequirePositive(problems, "Stt:Session:ReplayWindow", options.Session.ReplayWindow);
         RequireAtLeast(problems, "Stt:Session:MaxBackendSwitches", options.Session.MaxBackendSwitches, 0);
         RequireAtLeast(problems, "Stt:Session:ReplayMaxBytes", options.Session.ReplayMaxBytes, 0);
-        if (options.Session.ReplayBudgetBytes < AudioReplayBuffer.BlockSize)
-        {
-            problems.Add($"Stt:Session:ReplayBudgetBytes must be at least {AudioReplayBuffer.BlockSize} (got {options.Session.ReplayBudgetBytes}).");
-        }
+        RequireAtLeast(problems, "Stt:Session:ReplayBudgetBytes", options.Session.ReplayBudgetBytes, AudioReplayBuffer.BlockSize);
         RequirePositive(problems, "Stt:Session:GracePeriod", options.Session.GracePeriod);
         RequirePositive(problems, "Stt:Session:EndedRetention", options.Session.EndedRetention);
         RequireAtLeast(problems, "Stt:Session:LogMaxMessages", options.Session.LogMaxMessages, 16);
@@ -84,7 +81,7 @@ public sealed class SttOptionsValidator : IValidateOptions<SttOptions>
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
-    private static void RequireAtLeast(List<string> problems, string key, int value, int minimum)
+    private static void RequireAtLeast(List<string> problems, string key, long value, long minimum)
     {
         if (value < minimum)
         {

@@ -10,11 +10,12 @@ namespace OrleansStt.Grains.Sessions;
 /// up to the whole window, those small arrays would be promoted out of gen0 by the thousand,
 /// while copied they die young and the blocks are reused.
 /// With a <paramref name="budget"/>, the blocks count against the silo's total, and an append
-/// while it is exceeded drops this buffer's oldest blocks (all but the one being filled).
+/// while it is exceeded drops this buffer's oldest blocks until it is not (never the one being
+/// filled), unless the caller is replaying them.
 /// </summary>
 public sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int maxBytes, ReplayBudget? budget = null)
 {
-    internal const int BlockSize = 8 * 1024;
+    public const int BlockSize = 8 * 1024;
 
     // The configurable pool, not Shared: Shared keeps a few arrays per core, far fewer than the
     // blocks thousands of sessions hold and hand back.
@@ -39,7 +40,11 @@ public sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int maxBy
 
     public long StartMs => Start * 1000 / (2L * sampleRate);
 
-    public void Append(ReadOnlySpan<byte> audio)
+    /// <summary>
+    /// Keeps <paramref name="audio"/>. <paramref name="mayShed"/> false while the kept audio is being
+    /// replayed, or about to be: shedding it then would leave a hole in what the next server hears.
+    /// </summary>
+    public void Append(ReadOnlySpan<byte> audio, bool mayShed = true)
     {
         if (audio.Length > _capacityBytes)
         {
@@ -73,7 +78,7 @@ public sealed class AudioReplayBuffer(int sampleRate, TimeSpan window, int maxBy
             ReturnDroppedBlocks();
         }
 
-        while (budget is { IsExceeded: true } && _count > 1)
+        while (mayShed && budget is { IsExceeded: true } && _count > 1)
         {
             var dropped = _headBase + BlockSize;
             budget.Shed(dropped - Start);

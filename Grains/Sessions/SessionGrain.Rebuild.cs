@@ -54,7 +54,7 @@ public sealed partial class SessionGrain
         if (missing > 0 && missing <= recovery.Replay.Length && _state == SessionState.Streaming)
         {
             var audio = recovery.Replay.AsMemory(recovery.Replay.Length - (int)missing);
-            _replay.Append(audio.Span);
+            _replay.Append(audio.Span, mayShed: !_moving);
             _audioFrames = recovery.AudioFrames;
             if (!_moving && _gpu is { } gpu && !await gpu.TrySendAudioAsync(audio))
             {
@@ -109,8 +109,8 @@ public sealed partial class SessionGrain
             // copy, exactly as for a session that died with its silo; saying anything here would
             // only race that.
             _watchdog?.Dispose();
-            await LetGoOfGpuAsync(cleanly: false, failure: null);
             _replay.Clear();
+            await LetGoOfGpuAsync(cleanly: false, failure: null);
             return;
         }
 
@@ -169,7 +169,9 @@ public sealed partial class SessionGrain
     {
         _timeline.Restore(coveredMs, finalEndMs);
         _replay.StartAt(replayStartBytes);
-        _replay.Append(replay);
+        // Arriving on a full silo, the session still replays all it brought: the sessions that
+        // were there give up their oldest audio as they append.
+        _replay.Append(replay, mayShed: false);
         _audioFrames = audioFrames;
         _state = closing ? SessionState.Stopping : SessionState.Streaming;
         StartWatchdog();

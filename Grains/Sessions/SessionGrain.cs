@@ -147,7 +147,7 @@ public sealed partial class SessionGrain(
         }
 
         _lastActivity = _lastAudioAt = time.GetTimestamp();
-        _replay.Append(chunk.Bytes);
+        _replay.Append(chunk.Bytes, mayShed: !_moving);
         _audioFrames++;
         if (!_moving && _gpu is { } gpu && !await gpu.TrySendAudioAsync(chunk.Bytes))
         {
@@ -356,10 +356,11 @@ public sealed partial class SessionGrain(
             _output.Publish(farewell, status);
         }
 
-        await LetGoOfGpuAsync(cleanly: false, failure: null);
-
+        // Before anything that may throw: the silo's replay budget counts these blocks until then.
         // An activation that was never opened has no buffer.
         _replay?.Clear();
+        await LetGoOfGpuAsync(cleanly: false, failure: null);
+
         if (!wasOpen || _output.Link is null)
         {
             _watchdog?.Dispose();

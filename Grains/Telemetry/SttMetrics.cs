@@ -59,11 +59,11 @@ public sealed class SttMetrics
 
     public void SessionDeactivated() => Interlocked.Decrement(ref _siloSessions);
 
-    /// <summary>The silo's replay audio against its budget: what its sessions hold, and what they gave up to stay within it.</summary>
-    public void ObserveReplay(ReplayBudget budget)
+    /// <summary>Audio kept for failover against its budget: what is held, and what was given up to stay within it.</summary>
+    public void ObserveReplay(string heldName, string shedName, string description, ReplayBudget budget)
     {
-        _meter.CreateObservableGauge("orleansstt.silo.replay.bytes", () => budget.HeldBytes, "By", "Replay audio the sessions on this silo hold for failover (Stt:Session:ReplayBudgetBytes bounds it).");
-        _meter.CreateObservableCounter("orleansstt.silo.replay.shed", () => budget.ShedBytes, "By", "Replay audio sessions gave up to keep the silo within Stt:Session:ReplayBudgetBytes: a failover then loses that audio.");
+        Observe(heldName, "By", description, () => budget.HeldBytes);
+        _meter.CreateObservableCounter(shedName, () => budget.ShedBytes, "By", "Of that audio, what was given up to stay within its budget: a failover or rebuild then lacks it.");
     }
 
     /// <summary>A gauge read at each collection, for what its owner already counts (e.g. an edge's open sockets).</summary>

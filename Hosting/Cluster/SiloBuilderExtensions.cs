@@ -104,7 +104,8 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton(services =>
         {
             var budget = new ReplayBudget(services.GetRequiredService<IOptions<SttOptions>>().Value.Session.ReplayBudgetBytes);
-            services.GetRequiredService<SttMetrics>().ObserveReplay(budget);
+            services.GetRequiredService<SttMetrics>().ObserveReplay(
+                "orleansstt.silo.replay.bytes", "orleansstt.silo.replay.shed", "Replay audio the sessions on this silo hold for failover (Stt:Session:ReplayBudgetBytes bounds it).", budget);
             return budget;
         });
         silo.Services.AddSingleton<BackendDirectory>();

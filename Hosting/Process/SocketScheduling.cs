@@ -7,8 +7,9 @@ namespace OrleansStt.Hosting.Process;
 /// work itself (docs/benchmarks.md). Safe here because nothing on those paths blocks.
 /// Kestrel's own inline scheduling (<c>UnsafePreferInlineScheduling</c>) stays off: it would start
 /// each client frame's grain call on a socket engine thread, and Orleans pools a call's completion
-/// source per thread. Taken there and given back on a pool thread, one was lost per frame: the
-/// edge's heap grew by ~0.3 MB a second at 6,000 frames/s, without end (docs/benchmarks.md).
+/// source per thread, without a bound. Taken there and given back on a pool thread, one piled up on
+/// the pool threads per frame: the edge's heap grew by ~0.3 MB a second at 6,000 frames/s, without
+/// end (docs/benchmarks.md).
 /// </summary>
 public static class SocketScheduling
 {

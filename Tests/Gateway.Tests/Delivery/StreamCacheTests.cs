@@ -23,5 +23,6 @@ public sealed class StreamCacheTests
 
         Assert.Equal(TimeSpan.FromSeconds(7), eviction.DataMinTimeInCache);
         Assert.Equal(TimeSpan.FromSeconds(7), eviction.DataMaxAgeInCache);
+        Assert.Equal(TimeSpan.FromSeconds(14), eviction.MetadataMinTimeInCache);
     }
 }

@@ -142,6 +142,25 @@ public sealed class AudioReplayBufferTests
     }
 
     [Fact]
+    public void A_buffer_being_replayed_keeps_what_it_appends_past_the_budget()
+    {
+        var budget = new ReplayBudget(limitBytes: 2 * Block);
+        var replaying = new AudioReplayBuffer(16000, TimeSpan.FromSeconds(10), int.MaxValue, budget);
+
+        replaying.Append(Pattern(0, 4 * Block), mayShed: false);
+
+        Assert.Equal(0, replaying.Start);
+        Assert.Equal(Pattern(0, 4 * Block), ReadAll(replaying, 0).Bytes);
+        Assert.Equal(0, budget.ShedBytes);
+
+        // Once it may, its next append sheds its oldest blocks until the silo is within the budget.
+        replaying.Append(Pattern(4 * Block, 100));
+        Assert.Equal(3 * Block, replaying.Start);
+        Assert.Equal(Pattern(3 * Block, Block + 100), ReadAll(replaying, 0).Bytes);
+        Assert.Equal((3 * Block, 2 * Block), (budget.ShedBytes, budget.HeldBytes));
+    }
+
+    [Fact]
     public void A_chunk_read_is_a_copy_unaffected_by_later_appends()
     {
         var buffer = new AudioReplayBuffer(16000, TimeSpan.FromSeconds(10), 2 * Block);

@@ -24,11 +24,11 @@ public sealed partial class GrafanaDashboardTests
     }
 
     // What the Prometheus exporter adds to an instrument's name: histogram series, _total on
-    // counters, the unit (seconds). Each stripped in turn leaves the instrument's own name.
+    // counters, the unit (seconds, bytes). Each stripped in turn leaves the instrument's own name.
     private static IEnumerable<string> PrometheusForms(string metric)
     {
         yield return metric;
-        foreach (var suffix in new[] { "_bucket", "_count", "_sum", "_total", "_seconds" })
+        foreach (var suffix in new[] { "_bucket", "_count", "_sum", "_total", "_seconds", "_bytes" })
         {
             if (metric.EndsWith(suffix, StringComparison.Ordinal))
             {
