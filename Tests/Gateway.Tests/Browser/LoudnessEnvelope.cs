@@ -3,8 +3,9 @@ namespace OrleansStt.Gateway.Tests.Browser;
 /// <summary>
 /// Whether two recordings are the same speech: their loudness over time (RMS per 10 ms), compared
 /// by correlation at the best offset. Robust to what a browser's audio path does to a signal
-/// (resampling, a start a few milliseconds late, a dropped block under load) and not fooled by
-/// silence or other speech.
+/// (resampling, a start a few milliseconds late, blocks dropped under load) and not fooled by
+/// silence or other speech. A dropped block shifts everything after it, so each half of the
+/// recording is also compared at its own best offset, and the best of the three counts.
 /// </summary>
 public static class LoudnessEnvelope
 {
@@ -12,16 +13,27 @@ public static class LoudnessEnvelope
 
     /// <summary>
     /// The highest correlation of the two envelopes over offsets of up to <paramref name="maxOffset"/>
-    /// either way, where at least 90% of <paramref name="said"/> overlaps <paramref name="heard"/>.
+    /// either way, where at least 90% of <paramref name="said"/> (or of the half compared)
+    /// overlaps <paramref name="heard"/>.
     /// </summary>
     public static double BestCorrelation(byte[] said, byte[] heard, TimeSpan maxOffset)
     {
         var reference = Of(said);
         var candidate = Of(heard);
+        var maxLag = (int)(maxOffset.TotalMilliseconds / 10);
+        var half = reference.Length / 2;
+        return Math.Max(
+            BestCorrelation(reference, candidate, from: -maxLag, to: maxLag),
+            Math.Max(
+                BestCorrelation(reference[..half], candidate, from: -maxLag, to: maxLag),
+                BestCorrelation(reference[half..], candidate, from: half - maxLag, to: half + maxLag)));
+    }
+
+    private static double BestCorrelation(double[] reference, double[] candidate, int from, int to)
+    {
         var minimumOverlap = (int)(reference.Length * 0.9);
         var best = 0.0;
-        var maxLag = (int)(maxOffset.TotalMilliseconds / 10);
-        for (var lag = -maxLag; lag <= maxLag; lag++)
+        for (var lag = from; lag <= to; lag++)
         {
             // Reference step i is compared with candidate step i + lag.
             var first = Math.Max(0, -lag);
