@@ -42,7 +42,7 @@ public sealed class LoadSignalsTests
     [Fact]
     public void Refused_clients_are_told_to_wait_between_the_hold_and_twice_it_so_they_do_not_come_back_together()
     {
-        var signals = new LoadSignals(Microsoft.Extensions.Options.Options.Create(Options), _time, new Random(7));
+        var signals = Signals(jitter: new Random(7));
 
         var waits = Enumerable.Range(0, 60).Select(_ => signals.NextRetryAfterSeconds()).ToList();
 
@@ -178,7 +178,7 @@ public sealed class LoadSignalsTests
         Assert.True(signals.Admits(100_000));
     }
 
-    private LoadSignals Signals() => new(Microsoft.Extensions.Options.Options.Create(Options), _time);
+    private LoadSignals Signals(Random? jitter = null) => new(Microsoft.Extensions.Options.Options.Create(Options), _time, jitter);
 
     private static void Served(LoadSignals signals, int sessionsHeld)
     {
