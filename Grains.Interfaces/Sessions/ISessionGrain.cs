@@ -26,7 +26,10 @@ public interface ISessionGrain : IGrainWithStringKey
     [ResponseTimeout("00:00:30")]
     Task<ResumeAccepted?> Resume(string resumeToken, long lastSeq, EdgeLink edge);
 
-    /// <summary>Rebuilds a session whose activation was lost with its silo, or re-links a live one the edge took for lost.</summary>
+    /// <summary>
+    /// Rebuilds a session whose activation was lost with its silo, or re-links one the edge took for
+    /// lost (a live one, or one that ended while the edge waited, which sends its last messages again).
+    /// </summary>
     // Shorter than Open's: an attempt that went the way of a silo not yet declared dead is retried.
     [ResponseTimeout("00:00:10")]
     Task<RecoveryOutcome> Recover(SessionRecovery recovery);

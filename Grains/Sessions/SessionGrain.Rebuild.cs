@@ -23,13 +23,23 @@ public sealed partial class SessionGrain
                 return last.Outcome;
             }
 
-            if (_state == SessionState.Ended || !recovery.PreviousLinks.Any(_output.IsLinkedTo))
+            if (!recovery.PreviousLinks.Any(_output.IsLinkedTo))
             {
                 return RecoveryOutcome.Gone;
             }
 
             _output.Relink(recovery.Edge);
             _lastRecovery = (recovery.Edge.Id, RecoveryOutcome.Alive);
+            if (_state == SessionState.Ended)
+            {
+                // Its socket is still linked, so the edge has not written the last message: the
+                // call that found this session "lost" was merely answered late (close_stream on a
+                // busy cluster), and its last messages went out under the link the edge just gave
+                // up. They go again under the new one, so the client still gets its `closed`.
+                _output.ResendAfter(recovery.DeliveredSeq);
+                return RecoveryOutcome.Alive;
+            }
+
             await CatchUpAsync(recovery);
             return RecoveryOutcome.Alive;
         }

@@ -1,4 +1,8 @@
+using System.Threading.Channels;
+using Orleans.Streams;
 using OrleansStt.Gateway.Tests.Infrastructure;
+using OrleansStt.Grains.Interfaces.Delivery;
+using OrleansStt.Grains.Interfaces.Protocol;
 using OrleansStt.Grains.Interfaces.Sessions;
 
 namespace OrleansStt.Gateway.Tests.Grains;
@@ -15,5 +19,101 @@ public sealed class SessionGrainTests(GatewayFixture fixture)
         await Assert.ThrowsAsync<SessionLostException>(() => lost.CloseStream(link: 1));
 
         await fixture.AssertNothingLeakedAsync();
+    }
+
+    [Fact]
+    public async Task A_session_that_ended_while_its_edge_took_it_for_lost_still_sends_its_socket_closed()
+    {
+        // What an edge in a cluster does when close_stream's answer comes later than its call
+        // timeout: it gives up the link and asks the session to recover under a new one. By then
+        // the session has ended and its `closed` went out under the old link.
+        var edge = new DeliveryTap(fixture.Gateway.Cluster, $"edge-{Guid.NewGuid():N}");
+        await edge.StartAsync();
+        var sessionId = $"late-close-{Guid.NewGuid():N}";
+        var session = fixture.Gateway.Cluster.GetGrain<ISessionGrain>(sessionId);
+        var request = new SessionRequest("en", [], 16_000, "pcm_s16le");
+
+        Assert.Equal(OpenOutcome.Opened, await session.Open(request, edge.Link(1)));
+        var opened = Assert.IsType<SessionMessage>((await edge.NextAsync()).Message);
+        Assert.True(await session.CloseStream(link: 1));
+        var closed = await edge.NextAsync();
+        Assert.IsType<ClosedMessage>(closed.Message);
+
+        var outcome = await session.Recover(new SessionRecovery(
+            request, edge.Link(2), opened.ResumeToken, DeliveredSeq: opened.Seq, DeliveredEndMs: 0, DeliveredFinalEndMs: -1,
+            AudioFrames: 0, ReplayStartBytes: 0, Replay: [], Closing: true, PreviousLinks: [1]));
+
+        Assert.Equal(RecoveryOutcome.Alive, outcome);
+        var again = await edge.NextAsync();
+        Assert.Equal((2L, closed.Message!.Seq, closed.CloseStatus), (again.Link, again.Message!.Seq, again.CloseStatus));
+        Assert.IsType<ClosedMessage>(again.Message);
+
+        await session.Detach(link: 2);
+        await edge.DisposeAsync();
+        await fixture.AssertNothingLeakedAsync();
+    }
+
+    [Fact]
+    public async Task An_ended_session_another_socket_took_over_tells_an_edge_asking_for_the_old_one_that_it_is_gone()
+    {
+        var edge = new DeliveryTap(fixture.Gateway.Cluster, $"edge-{Guid.NewGuid():N}");
+        await edge.StartAsync();
+        var session = fixture.Gateway.Cluster.GetGrain<ISessionGrain>($"taken-over-{Guid.NewGuid():N}");
+        var request = new SessionRequest("en", [], 16_000, "pcm_s16le");
+
+        Assert.Equal(OpenOutcome.Opened, await session.Open(request, edge.Link(1)));
+        var opened = Assert.IsType<SessionMessage>((await edge.NextAsync()).Message);
+        Assert.NotNull(await session.Resume(opened.ResumeToken, opened.Seq, edge.Link(2)));
+        Assert.True(await session.CloseStream(link: 2));
+
+        var outcome = await session.Recover(new SessionRecovery(
+            request, edge.Link(3), opened.ResumeToken, DeliveredSeq: opened.Seq, DeliveredEndMs: 0, DeliveredFinalEndMs: -1,
+            AudioFrames: 0, ReplayStartBytes: 0, Replay: [], Closing: false, PreviousLinks: [1]));
+
+        Assert.Equal(RecoveryOutcome.Gone, outcome);
+        await session.Detach(link: 2);
+        await edge.DisposeAsync();
+        await fixture.AssertNothingLeakedAsync();
+    }
+
+    /// <summary>Listens on an edge's one delivery stream, as an edge's router does, and hands over what arrives in order.</summary>
+    private sealed class DeliveryTap(IClusterClient cluster, string edgeId) : IAsyncObserver<OutputBatch>, IAsyncDisposable
+    {
+        private readonly Channel<SessionOutput> _outputs = Channel.CreateUnbounded<SessionOutput>();
+        private StreamSubscriptionHandle<OutputBatch>? _subscription;
+
+        public EdgeLink Link(long id) => new(edgeId, DeliveryStreams: 1, id);
+
+        public async Task StartAsync() =>
+            _subscription = await cluster.GetStreamProvider(DeliveryStreams.ProviderName)
+                .GetStream<OutputBatch>(DeliveryStreams.ForEdge(edgeId, 0)).SubscribeAsync(this);
+
+        public async Task<SessionOutput> NextAsync()
+        {
+            using var within = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            return await _outputs.Reader.ReadAsync(within.Token);
+        }
+
+        public Task OnNextAsync(OutputBatch batch, StreamSequenceToken? token = null)
+        {
+            foreach (var output in batch.Items)
+            {
+                _outputs.Writer.TryWrite(output);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task OnCompletedAsync() => Task.CompletedTask;
+
+        public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_subscription is not null)
+            {
+                await _subscription.UnsubscribeAsync();
+            }
+        }
     }
 }
