@@ -90,6 +90,21 @@ public sealed class EdgeOptions
     /// </summary>
     public int DeliveryStreams { get; set; } = 8;
 
+    /// <summary>
+    /// Audio frames the edge sends to a session one-way, without waiting for an answer, after each
+    /// answered one: a frame then costs one Orleans message instead of a request and an answer
+    /// (docs/benchmarks.md). The answered frames are the backpressure: a client is read no further
+    /// ahead of its session than this many frames or <see cref="AudioCreditTime"/>. 0 awaits every frame.
+    /// </summary>
+    public int AudioCredit { get; set; } = 8;
+
+    /// <summary>
+    /// The longest the edge goes on sending one-way after the last answered frame. Also how long a
+    /// command (<c>finalize</c>, <c>close_stream</c>) waits for audio pushed before it to reach the
+    /// session before the edge takes it for lost and re-sends it from its copy (a re-link).
+    /// </summary>
+    public TimeSpan AudioCreditTime { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>How long the edge waits for the client's close frame after sending its own.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

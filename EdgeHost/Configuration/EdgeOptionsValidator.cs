@@ -98,6 +98,16 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             problems.Add($"Stt:Edge:DeliveryStreams must be at least 1 (got {options.DeliveryStreams}).");
         }
 
+        if (options.AudioCredit is < 0 or > 1024)
+        {
+            problems.Add($"Stt:Edge:AudioCredit must be between 0 and 1024 (got {options.AudioCredit}).");
+        }
+
+        if (options.AudioCreditTime < TimeSpan.Zero)
+        {
+            problems.Add($"Stt:Edge:AudioCreditTime must not be negative (got {options.AudioCreditTime}).");
+        }
+
         if (options.CloseTimeout <= TimeSpan.Zero)
         {
             problems.Add($"Stt:Edge:CloseTimeout must be a positive duration (got {options.CloseTimeout}).");

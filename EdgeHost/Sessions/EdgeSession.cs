@@ -29,6 +29,8 @@ public sealed partial class EdgeSession : IDisposable
     private readonly ChannelWriter<SessionOutput> _output;
     private readonly Action _overflow;
 
+    private static readonly TimeSpan AudioTakenPollInterval = TimeSpan.FromMilliseconds(5);
+
     // Held while the copy changes and while a rebuild takes its snapshot and the new link, so a
     // frame is either in the snapshot or sent under the new link, never both.
     private readonly Lock _copyLock = new();
@@ -37,6 +39,12 @@ public sealed partial class EdgeSession : IDisposable
     private SessionRequest? _request;
     private string? _resumeToken;
     private long _audioFrames;
+
+    // The session position after the last frame sent, the frames pushed one-way since the last
+    // answered one, and when that answer came: together, the audio credit (EdgeOptions.AudioCredit).
+    private long _audioBytes;
+    private int _pushedFrames;
+    private long _answeredAt;
     private bool _closing;
     private readonly SemaphoreSlim _rebuilding = new(1, 1);
     private bool _rebuilt;
@@ -146,53 +154,145 @@ public sealed partial class EdgeSession : IDisposable
             _copy = _copies.For(accepted.Request.SampleRate);
             _copy?.StartAt(accepted.ReplayStartBytes);
             _copy?.Append(accepted.Replay);
+            _audioBytes = accepted.ReplayStartBytes + accepted.Replay.Length;
         }
 
         return true;
     }
 
+    /// <summary>
+    /// One client frame: pushed one-way while the audio credit lasts, else awaited, which renews
+    /// the credit and is the reader's backpressure.
+    /// </summary>
     public async Task SendAudioAsync(byte[] audio)
     {
-        long link;
+        AudioChunk chunk;
         CancellationToken replaced;
+        bool push;
         lock (_copyLock)
         {
             _audioFrames++;
             _copy?.ForgetBefore(Volatile.Read(ref _deliveredFinalEndMs));
             _copy?.Append(audio);
-            (link, replaced) = (Link.Id, _linkReplaced.Token);
+            (chunk, replaced) = (new AudioChunk(audio, Link.Id, _audioBytes), _linkReplaced.Token);
+            _audioBytes += audio.Length;
+            push = _pushedFrames < _options.AudioCredit && _time.GetElapsedTime(_answeredAt) < _options.AudioCreditTime;
+            if (push)
+            {
+                _pushedFrames++;
+            }
         }
 
-        bool answered;
         try
         {
-            answered = await WatchedAsync(Grain.SendAudio(new AudioChunk(audio, link)), replaced);
+            if (push)
+            {
+                await Grain.PushAudio(chunk);
+                return;
+            }
+
+            if (await WatchedAsync(Grain.SendAudio(chunk), replaced))
+            {
+                RenewAudioCredit(chunk.Link);
+                return;
+            }
         }
         catch (Exception ex) when (IsSessionUnreachable(ex))
         {
             // The frame is in the copy the rebuilt session replays.
-            await RecoverOrThrowAsync(link, $"{ex.GetType().Name}: {ex.Message}");
+            await RecoverOrThrowAsync(chunk.Link, $"{ex.GetType().Name}: {ex.Message}");
             return;
         }
 
-        if (!answered)
+        // The session answers another link, or audio pushed before this frame was lost: re-linking
+        // it takes what it lacks from the copy.
+        await RelinkOrThrowAsync(chunk.Link);
+    }
+
+    /// <summary>
+    /// Before a command: waits until the session took the audio pushed before it, since one-way
+    /// frames may still be on their way and the command must not overtake them. Audio still missing
+    /// <see cref="EdgeOptions.AudioCreditTime"/> after the first answer that lacked it was lost, and
+    /// a re-link brings it from the copy.
+    /// </summary>
+    private async Task AudioTakenAsync()
+    {
+        long end;
+        var (link, replaced) = CurrentLink();
+        lock (_copyLock)
         {
-            // The session answers another link: re-linking it takes this frame from the copy.
-            await RelinkOrThrowAsync(link);
+            if (_pushedFrames == 0)
+            {
+                return;
+            }
+
+            end = _audioBytes;
+        }
+
+        long? shortSince = null;
+        while (true)
+        {
+            long taken;
+            try
+            {
+                taken = await WatchedAsync(Grain.AudioTaken(link), replaced);
+            }
+            catch (Exception ex) when (IsSessionUnreachable(ex))
+            {
+                await RecoverOrThrowAsync(link, $"{ex.GetType().Name}: {ex.Message}");
+                return;
+            }
+
+            if (taken < 0)
+            {
+                await RelinkOrThrowAsync(link);
+                return;
+            }
+
+            if (taken >= end)
+            {
+                RenewAudioCredit(link);
+                return;
+            }
+
+            shortSince ??= _time.GetTimestamp();
+            if (_time.GetElapsedTime(shortSince.Value) >= _options.AudioCreditTime)
+            {
+                await RecoverOrThrowAsync(link, $"audio from position {taken} on never reached it");
+                return;
+            }
+
+            await Task.Delay(AudioTakenPollInterval, _time);
         }
     }
 
-    public Task FinalizeAsync() => CommandAsync(static (grain, link) => grain.FinalizeUtterance(link), repeatAfterRecovery: true);
-
-    public Task CloseStreamAsync()
+    private void RenewAudioCredit(long link)
     {
+        lock (_copyLock)
+        {
+            if (Link.Id == link)
+            {
+                (_pushedFrames, _answeredAt) = (0, _time.GetTimestamp());
+            }
+        }
+    }
+
+    public async Task FinalizeAsync()
+    {
+        await AudioTakenAsync();
+        await CommandAsync(static (grain, link) => grain.FinalizeUtterance(link), repeatAfterRecovery: true);
+    }
+
+    public async Task CloseStreamAsync()
+    {
+        await AudioTakenAsync();
         lock (_copyLock)
         {
             _closing = true;
         }
 
         // A rebuilt session is told it is closing, so the call need not be repeated.
-        return CommandAsync(static (grain, link) => grain.CloseStream(link), repeatAfterRecovery: false);
+        await CommandAsync(static (grain, link) => grain.CloseStream(link), repeatAfterRecovery: false);
     }
 
     public Task KeepaliveAsync() => CommandAsync(static (grain, link) => grain.Keepalive(link), repeatAfterRecovery: false);
@@ -382,7 +482,7 @@ public sealed partial class EdgeSession : IDisposable
     /// One client call under the current link: watched by <see cref="Audit"/> while it waits, and
     /// abandoned once the session is re-linked (<see cref="CallAbandonedException"/>).
     /// </summary>
-    private async Task<bool> WatchedAsync(Task<bool> call, CancellationToken replaced)
+    private async Task<T> WatchedAsync<T>(Task<T> call, CancellationToken replaced)
     {
         Volatile.Write(ref _callStartedAt, _time.GetTimestamp());
         try
@@ -541,6 +641,8 @@ public sealed partial class EdgeSession : IDisposable
                 Link = Link with { Id = _edge.NextLinkId() };
                 replaced = _linkReplaced;
                 _linkReplaced = new CancellationTokenSource();
+                // Everything pushed so far is in the copy the recovery carries.
+                _pushedFrames = 0;
                 _router.Register(this);
                 recovery = new SessionRecovery(
                     _request, Link, _resumeToken, Volatile.Read(ref _delivered), Volatile.Read(ref _deliveredEndMs),

@@ -38,8 +38,27 @@ public interface ISessionGrain : IGrainWithStringKey
     // rebuilt or moved under another): the edge then re-links it with Recover, which also takes
     // what it missed.
 
-    /// <summary>One client binary frame. Awaited per frame, which is the edge's backpressure.</summary>
+    /// <summary>
+    /// One client binary frame, awaited: the edge's backpressure. Also false when audio pushed
+    /// before the previous awaited frame has still not arrived: the edge re-links, which brings
+    /// the missing audio from its copy.
+    /// </summary>
     Task<bool> SendAudio(AudioChunk chunk);
+
+    /// <summary>
+    /// One client binary frame, not answered: the edge pushes a few frames (its audio credit) between
+    /// two awaited ones, so most frames cost one Orleans message instead of a request and an answer.
+    /// </summary>
+    [OneWay]
+    Task PushAudio(AudioChunk chunk);
+
+    /// <summary>
+    /// The session position up to which this session has taken the audio of link <paramref name="link"/>
+    /// in order, so that a command waits for the audio pushed before it (one-way frames may still be on
+    /// their way). -1 when the session does not answer that link; <see cref="long.MaxValue"/> once it
+    /// takes no more audio.
+    /// </summary>
+    Task<long> AudioTaken(long link);
 
     /// <summary>The client's <c>finalize</c>.</summary>
     Task<bool> FinalizeUtterance(long link);

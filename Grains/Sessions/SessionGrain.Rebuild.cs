@@ -56,14 +56,22 @@ public sealed partial class SessionGrain
 
     /// <summary>
     /// A live session the edge took for lost may have missed what the edge sent meanwhile: the audio
-    /// past what it has (both count bytes from the session's first), and <c>close_stream</c>.
+    /// past what it has (both count bytes from the session's first), and <c>close_stream</c>. Audio
+    /// the edge's copy no longer holds (its budget shed it) is skipped: the session goes on from
+    /// where the copy starts rather than wait for it.
     /// </summary>
     private async Task CatchUpAsync(SessionRecovery recovery)
     {
-        var missing = recovery.ReplayStartBytes + recovery.Replay.Length - _replay.End;
-        if (missing > 0 && missing <= recovery.Replay.Length && _state == SessionState.Streaming)
+        _early.Clear();
+        var copyEnd = recovery.ReplayStartBytes + recovery.Replay.Length;
+        if (copyEnd > _replay.End && _state == SessionState.Streaming)
         {
-            var audio = recovery.Replay.AsMemory(recovery.Replay.Length - (int)missing);
+            if (_replay.End < recovery.ReplayStartBytes)
+            {
+                _replay.StartAt(recovery.ReplayStartBytes);
+            }
+
+            var audio = recovery.Replay.AsMemory(recovery.Replay.Length - (int)(copyEnd - _replay.End));
             _replay.Append(audio.Span, mayShed: !_moving);
             _audioFrames = recovery.AudioFrames;
             if (!_moving && _gpu is { } gpu && !await gpu.TrySendAudioAsync(audio))

@@ -50,6 +50,7 @@ public sealed partial class SessionGrain(
     private ClientOutput _output = null!;
     private ResultTimeline _timeline = null!;
     private AudioReplayBuffer _replay = null!;
+    private readonly EarlyAudio _early = new();
     private GpuStream? _gpu;
     private long _audioFrames;
 
@@ -123,6 +124,8 @@ public sealed partial class SessionGrain(
         }
 
         Link(edge);
+        // The new socket sends its audio again from the position named below.
+        _early.Clear();
         _output.ResendAfter(lastSeq);
         _output.Publish(new NoticeMessage(NoticeCodes.Resumed, "The session resumed; send audio again from frame audio_frames on.")
         {
@@ -141,20 +144,59 @@ public sealed partial class SessionGrain(
             return _state == SessionState.Ended;
         }
 
-        if (_state != SessionState.Streaming)
+        await ReceiveAudioAsync(chunk);
+        return _state != SessionState.Streaming || !_early.IsLost(_replay.End);
+    }
+
+    public async Task PushAudio(AudioChunk chunk)
+    {
+        EnsureHeld();
+        if (_output.IsLinkedTo(chunk.Link))
         {
-            return true;
+            await ReceiveAudioAsync(chunk);
+        }
+    }
+
+    public Task<long> AudioTaken(long link)
+    {
+        EnsureHeld();
+        return Task.FromResult(
+            !_output.IsLinkedTo(link) ? (_state == SessionState.Ended ? long.MaxValue : -1)
+            : _state == SessionState.Streaming ? _replay.End
+            : long.MaxValue);
+    }
+
+    /// <summary>Takes a frame in session order: a repeat is dropped, an early one held until the audio before it came.</summary>
+    private async Task ReceiveAudioAsync(AudioChunk chunk)
+    {
+        if (_state != SessionState.Streaming || chunk.Offset < _replay.End)
+        {
+            return;
         }
 
+        if (chunk.Offset > _replay.End)
+        {
+            _early.Hold(chunk.Offset, chunk.Bytes);
+            return;
+        }
+
+        var audio = chunk.Bytes;
+        do
+        {
+            await TakeAudioAsync(audio);
+        }
+        while (_state == SessionState.Streaming && _early.TryTake(_replay.End, out audio));
+    }
+
+    private async Task TakeAudioAsync(byte[] audio)
+    {
         _lastActivity = _lastAudioAt = time.GetTimestamp();
-        _replay.Append(chunk.Bytes, mayShed: !_moving);
+        _replay.Append(audio, mayShed: !_moving);
         _audioFrames++;
-        if (!_moving && _gpu is { } gpu && !await gpu.TrySendAudioAsync(chunk.Bytes))
+        if (!_moving && _gpu is { } gpu && !await gpu.TrySendAudioAsync(audio))
         {
             await MoveAsync(BackendFailure.Dropped, "it could not be written to");
         }
-
-        return true;
     }
 
     public async Task<bool> FinalizeUtterance(long link)
@@ -359,6 +401,7 @@ public sealed partial class SessionGrain(
         // Before anything that may throw: the silo's replay budget counts these blocks until then.
         // An activation that was never opened has no buffer.
         _replay?.Clear();
+        _early.Clear();
         await LetGoOfGpuAsync(cleanly: false, failure: null);
 
         if (!wasOpen || _output.Link is null)

@@ -56,7 +56,7 @@ public sealed class HostingTests(GatewayFixture fixture)
     [Fact]
     public void Invalid_edge_configuration_is_reported_key_by_key()
     {
-        var options = new EdgeOptions { MaxSessions = 0, OutputQueueLimit = 4, CloseTimeout = TimeSpan.Zero };
+        var options = new EdgeOptions { MaxSessions = 0, OutputQueueLimit = 4, AudioCredit = -1, AudioCreditTime = TimeSpan.FromSeconds(-1), CloseTimeout = TimeSpan.Zero };
 
         var result = new EdgeOptionsValidator().Validate(null, options);
 
@@ -64,6 +64,8 @@ public sealed class HostingTests(GatewayFixture fixture)
             [
                 "Stt:Edge:MaxSessions must be at least 1 (got 0).",
                 "Stt:Edge:OutputQueueLimit must be at least 16 (got 4).",
+                "Stt:Edge:AudioCredit must be between 0 and 1024 (got -1).",
+                "Stt:Edge:AudioCreditTime must not be negative (got -00:00:01).",
                 "Stt:Edge:CloseTimeout must be a positive duration (got 00:00:00).",
             ],
             result.Failures);
