@@ -217,8 +217,8 @@ public sealed partial class EdgeSession : IDisposable
     /// </summary>
     private async Task AudioTakenAsync()
     {
-        long end;
-        var (link, replaced) = CurrentLink();
+        long end, link;
+        CancellationToken replaced;
         lock (_copyLock)
         {
             if (_pushedFrames == 0)
@@ -226,7 +226,7 @@ public sealed partial class EdgeSession : IDisposable
                 return;
             }
 
-            end = _audioBytes;
+            (end, link, replaced) = (_audioBytes, Link.Id, _linkReplaced.Token);
         }
 
         long? shortSince = null;

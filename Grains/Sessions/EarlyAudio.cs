@@ -17,8 +17,6 @@ public sealed class EarlyAudio
     private readonly SortedList<long, byte[]> _frames = [];
     private long _holeAtLastAnswer = -1;
 
-    public int Count => _frames.Count;
-
     /// <summary>Holds a frame that starts at <paramref name="position"/>, past the audio taken so far.</summary>
     public void Hold(long position, byte[] audio)
     {

@@ -27,20 +27,13 @@ public sealed class SessionGrainTests(GatewayFixture fixture)
         // What an edge in a cluster does when close_stream's answer comes later than its call
         // timeout: it gives up the link and asks the session to recover under a new one. By then
         // the session has ended and its `closed` went out under the old link.
-        var edge = new DeliveryTap(fixture.Gateway.Cluster, $"edge-{Guid.NewGuid():N}");
-        await edge.StartAsync();
-        var sessionId = $"late-close-{Guid.NewGuid():N}";
-        var session = fixture.Gateway.Cluster.GetGrain<ISessionGrain>(sessionId);
-        var request = new SessionRequest("en", [], 16_000, "pcm_s16le");
-
-        Assert.Equal(OpenOutcome.Opened, await session.Open(request, edge.Link(1)));
-        var opened = Assert.IsType<SessionMessage>((await edge.NextAsync()).Message);
+        var (edge, session, opened) = await OpenOnLinkOneAsync("late-close");
         Assert.True(await session.CloseStream(link: 1));
         var closed = await edge.NextAsync();
         Assert.IsType<ClosedMessage>(closed.Message);
 
         var outcome = await session.Recover(new SessionRecovery(
-            request, edge.Link(2), opened.ResumeToken, DeliveredSeq: opened.Seq, DeliveredEndMs: 0, DeliveredFinalEndMs: -1,
+            Request, edge.Link(2), opened.ResumeToken, DeliveredSeq: opened.Seq, DeliveredEndMs: 0, DeliveredFinalEndMs: -1,
             AudioFrames: 0, ReplayStartBytes: 0, Replay: [], Closing: true, PreviousLinks: [1]));
 
         Assert.Equal(RecoveryOutcome.Alive, outcome);
@@ -56,18 +49,12 @@ public sealed class SessionGrainTests(GatewayFixture fixture)
     [Fact]
     public async Task An_ended_session_another_socket_took_over_tells_an_edge_asking_for_the_old_one_that_it_is_gone()
     {
-        var edge = new DeliveryTap(fixture.Gateway.Cluster, $"edge-{Guid.NewGuid():N}");
-        await edge.StartAsync();
-        var session = fixture.Gateway.Cluster.GetGrain<ISessionGrain>($"taken-over-{Guid.NewGuid():N}");
-        var request = new SessionRequest("en", [], 16_000, "pcm_s16le");
-
-        Assert.Equal(OpenOutcome.Opened, await session.Open(request, edge.Link(1)));
-        var opened = Assert.IsType<SessionMessage>((await edge.NextAsync()).Message);
+        var (edge, session, opened) = await OpenOnLinkOneAsync("taken-over");
         Assert.NotNull(await session.Resume(opened.ResumeToken, opened.Seq, edge.Link(2)));
         Assert.True(await session.CloseStream(link: 2));
 
         var outcome = await session.Recover(new SessionRecovery(
-            request, edge.Link(3), opened.ResumeToken, DeliveredSeq: opened.Seq, DeliveredEndMs: 0, DeliveredFinalEndMs: -1,
+            Request, edge.Link(3), opened.ResumeToken, DeliveredSeq: opened.Seq, DeliveredEndMs: 0, DeliveredFinalEndMs: -1,
             AudioFrames: 0, ReplayStartBytes: 0, Replay: [], Closing: false, PreviousLinks: [1]));
 
         Assert.Equal(RecoveryOutcome.Gone, outcome);
@@ -79,11 +66,7 @@ public sealed class SessionGrainTests(GatewayFixture fixture)
     [Fact]
     public async Task Audio_pushed_out_of_order_reaches_the_session_in_order_and_repeats_are_dropped()
     {
-        var edge = new DeliveryTap(fixture.Gateway.Cluster, $"edge-{Guid.NewGuid():N}");
-        await edge.StartAsync();
-        var session = fixture.Gateway.Cluster.GetGrain<ISessionGrain>($"reordered-{Guid.NewGuid():N}");
-        Assert.Equal(OpenOutcome.Opened, await session.Open(new SessionRequest("en", [], 16_000, "pcm_s16le"), edge.Link(1)));
-        var opened = Assert.IsType<SessionMessage>((await edge.NextAsync()).Message);
+        var (edge, session, opened) = await OpenOnLinkOneAsync("reordered");
 
         await session.PushAudio(Frame(1, link: 1));
         await session.PushAudio(Frame(2, link: 1));
@@ -108,12 +91,7 @@ public sealed class SessionGrainTests(GatewayFixture fixture)
     [Fact]
     public async Task Audio_lost_on_its_way_sends_the_edge_to_relink_and_its_copy_fills_the_hole()
     {
-        var edge = new DeliveryTap(fixture.Gateway.Cluster, $"edge-{Guid.NewGuid():N}");
-        await edge.StartAsync();
-        var session = fixture.Gateway.Cluster.GetGrain<ISessionGrain>($"hole-{Guid.NewGuid():N}");
-        var request = new SessionRequest("en", [], 16_000, "pcm_s16le");
-        Assert.Equal(OpenOutcome.Opened, await session.Open(request, edge.Link(1)));
-        var opened = Assert.IsType<SessionMessage>((await edge.NextAsync()).Message);
+        var (edge, session, opened) = await OpenOnLinkOneAsync("hole");
 
         // Frame 0 never arrives. At the first answer after it the hole may be a late frame; still
         // there at the next, it was lost.
@@ -123,7 +101,7 @@ public sealed class SessionGrainTests(GatewayFixture fixture)
         Assert.Equal(0, await session.AudioTaken(link: 1));
 
         var outcome = await session.Recover(new SessionRecovery(
-            request, edge.Link(2), opened.ResumeToken, DeliveredSeq: opened.Seq, DeliveredEndMs: 0, DeliveredFinalEndMs: -1,
+            Request, edge.Link(2), opened.ResumeToken, DeliveredSeq: opened.Seq, DeliveredEndMs: 0, DeliveredFinalEndMs: -1,
             AudioFrames: 4, ReplayStartBytes: 0, Replay: Frames(0, 4), Closing: false, PreviousLinks: [1]));
 
         Assert.Equal(RecoveryOutcome.Alive, outcome);
@@ -139,7 +117,20 @@ public sealed class SessionGrainTests(GatewayFixture fixture)
         await fixture.AssertNothingLeakedAsync();
     }
 
+    private static readonly SessionRequest Request = new("en", [], 16_000, "pcm_s16le");
+
     private const int FrameBytes = 640;
+
+    /// <summary>A new session opened under link 1 of a new edge that listens on its delivery stream, and its <c>session</c> message.</summary>
+    private async Task<(DeliveryTap Edge, ISessionGrain Session, SessionMessage Opened)> OpenOnLinkOneAsync(string name)
+    {
+        var edge = new DeliveryTap(fixture.Gateway.Cluster, $"edge-{Guid.NewGuid():N}");
+        await edge.StartAsync();
+        var session = fixture.Gateway.Cluster.GetGrain<ISessionGrain>($"{name}-{Guid.NewGuid():N}");
+        Assert.Equal(OpenOutcome.Opened, await session.Open(Request, edge.Link(1)));
+        var opened = Assert.IsType<SessionMessage>((await edge.NextAsync()).Message);
+        return (edge, session, opened);
+    }
 
     /// <summary>Frame <paramref name="index"/> of a session: quiet samples of value index + 1, so that frames differ and no final trims the replay.</summary>
     private static AudioChunk Frame(int index, long link) => new(Frames(index, index + 1), link, index * FrameBytes);
