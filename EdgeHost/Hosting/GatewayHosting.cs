@@ -66,6 +66,7 @@ public static class GatewayHosting
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.MapCaptionsPage();
+        app.Use(UpgradedConnection.KeepAsync);
         app.UseWebSockets();
         app.MapListen();
         app.MapTokens();

@@ -34,6 +34,9 @@ public sealed partial class ClientConnection
     private volatile bool _closedByGateway;
     private volatile bool _superseded;
 
+    // Set when the runtime's WebSocket failed a client frame: it has sent its close frame and reads no more.
+    private bool _clientFrameFailed;
+
     public ClientConnection(EdgeOptions options, ILogger logger, SttMetrics metrics, OutputBacklog backlog, TimeProvider time)
     {
         _options = options;
@@ -63,13 +66,17 @@ public sealed partial class ClientConnection
     /// when it refused: its error is on the way). <paramref name="drained"/> fires when this edge
     /// stops waiting for clients to move elsewhere.
     /// </summary>
-    public async Task RunAsync(WebSocket socket, EdgeSession session, Func<Task<bool>> start, CancellationToken drained)
+    public async Task RunAsync(WebSocket socket, UpgradedConnection? upgraded, EdgeSession session, Func<Task<bool>> start, CancellationToken drained)
     {
         _socket = socket;
         _backlog.Add(_output);
         try
         {
             await ServeAsync(socket, session, start, drained);
+            if (_clientFrameFailed && upgraded is not null)
+            {
+                await upgraded.DrainAsync(_options.CloseTimeout);
+            }
         }
         finally
         {
@@ -172,7 +179,9 @@ public sealed partial class ClientConnection
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
-            // The client vanished, or the gateway closed the socket and the client did not answer.
+            // The client vanished, sent a frame the WebSocket failed (invalid UTF-8, a broken header), or the
+            // gateway closed the socket and the client did not answer.
+            _clientFrameFailed = ex is WebSocketException { WebSocketErrorCode: WebSocketError.Faulted };
             return ByGatewayOr(Ending.ClientGone);
         }
     }
