@@ -64,23 +64,31 @@ public sealed partial class ClientConnection
     /// <summary>
     /// Serves the socket for <paramref name="session"/>, which <paramref name="start"/> opens (false
     /// when it refused: its error is on the way). <paramref name="drained"/> fires when this edge
-    /// stops waiting for clients to move elsewhere.
+    /// stops waiting for clients to move elsewhere. Disposes <paramref name="socket"/> when done.
     /// </summary>
     public async Task RunAsync(WebSocket socket, UpgradedConnection? upgraded, EdgeSession session, Func<Task<bool>> start, CancellationToken drained)
     {
         _socket = socket;
         _backlog.Add(_output);
+        var answeredFailedFrame = false;
         try
         {
             await ServeAsync(socket, session, start, drained);
             if (_clientFrameFailed && upgraded is not null)
             {
                 await upgraded.DrainAsync(_options.CloseTimeout);
+                answeredFailedFrame = true;
             }
         }
         finally
         {
             _backlog.Remove(_output);
+            // Disposing a WebSocket the runtime failed resets the connection (UpgradedConnection says
+            // why); once drained, the connection ends cleanly without it, and the collector takes the rest.
+            if (!answeredFailedFrame)
+            {
+                socket.Dispose();
+            }
         }
     }
 
@@ -181,7 +189,8 @@ public sealed partial class ClientConnection
         {
             // The client vanished, sent a frame the WebSocket failed (invalid UTF-8, a broken header), or the
             // gateway closed the socket and the client did not answer.
-            _clientFrameFailed = ex is WebSocketException { WebSocketErrorCode: WebSocketError.Faulted };
+            // Failed while the client's close had already come (a malformed close frame) leaves nothing to wait for.
+            _clientFrameFailed = ex is WebSocketException { WebSocketErrorCode: WebSocketError.Faulted } && socket.State == WebSocketState.Aborted;
             return ByGatewayOr(Ending.ClientGone);
         }
     }

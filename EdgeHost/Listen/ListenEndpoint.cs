@@ -152,10 +152,7 @@ public static class ListenEndpoint
             }
 
             metrics.SessionsOpened.Add(1, new KeyValuePair<string, object?>("kind", resume is null ? "new" : "resumed"));
-            using (socket)
-            {
-                await connection.RunAsync(socket, context.Features.Get<UpgradedConnection>(), session, start, drain.Drained);
-            }
+            await connection.RunAsync(socket, context.Features.Get<UpgradedConnection>(), session, start, drain.Drained);
         }
         finally
         {
